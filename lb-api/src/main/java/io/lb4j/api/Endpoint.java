@@ -1,0 +1,40 @@
+package io.lb4j.api;
+
+/**
+ * The live view of one {@link Server} in a pool: what algorithms read when they pick.
+ *
+ * <p>A pool keeps one endpoint per server for as long as the server is a member, across every
+ * republished {@link Picker}, so counters and the latency average are never reset by a membership
+ * or health change. The same endpoint instance is handed to every picker; identify a server across
+ * pickers by {@code server().id()}.
+ *
+ * <p>Thread-safe: every method is a plain read of atomics or volatiles and may be called from any
+ * thread while others pick and complete leases.
+ */
+public interface Endpoint {
+
+    /** The server this endpoint stands for. */
+    Server server();
+
+    /**
+     * The weight algorithms must balance by: the server's weight, ramped by slow start while the
+     * server is warming up. Always greater than zero for an endpoint a picker is given (quiesced
+     * servers are never given to a picker). It changes only when the pool publishes a new picker.
+     */
+    double weight();
+
+    /** This client's requests currently in flight on this server (leases acquired, not yet completed). */
+    int inFlight();
+
+    /**
+     * Finagle's peak-EWMA latency in nanoseconds, decayed to now: the largest recent latency, fading
+     * towards the average with the pool's decay time. {@code 0} until {@link #hasLatencySample()}.
+     */
+    double latencyNanos();
+
+    /** Whether at least one completed call has fed {@link #latencyNanos()}. */
+    boolean hasLatencySample();
+
+    /** The current health state. */
+    HealthState state();
+}

@@ -1,0 +1,11 @@
+package io.lb4j.api;
+
+/**
+ * Receives a pool's {@link HealthEvent}s. Called synchronously on the thread that caused the
+ * transition, after the new picker is published; keep it short. A listener that throws is logged
+ * and does not break the pool or other listeners.
+ */
+@FunctionalInterface
+public interface HealthListener {
+    void onEvent(HealthEvent event);
+}

@@ -1,0 +1,63 @@
+package io.lb4j.api;
+
+/**
+ * One use of one picked server, from {@link Pool#acquire(PickContext)} until the caller reports how
+ * the call ended. While a lease is open it counts as one request in flight on its server; completing
+ * it feeds the latency (peak EWMA) and the outcome (passive health) back to the pool.
+ *
+ * <p>Complete every lease exactly once, in a {@code finally} block:
+ * <pre>{@code
+ * Lease lease = pool.acquire();
+ * boolean ok = false;
+ * try {
+ *     doCall(lease.server());
+ *     ok = true;
+ * } finally {
+ *     if (ok) lease.success(); else lease.failure(error);
+ * }
+ * }</pre>
+ * Completing again is harmless: only the first completion counts.
+ *
+ * <p>Thread-safe: a lease may be completed from another thread than the one that acquired it
+ * (asynchronous clients).
+ */
+public interface Lease {
+
+    /** The picked server. */
+    Server server();
+
+    /** The live endpoint of the picked server. */
+    Endpoint endpoint();
+
+    /** Completes with {@link Outcome#SUCCESS}, measuring the latency on the pool's ticker since acquire. */
+    void success();
+
+    /**
+     * Completes with {@link Outcome#SUCCESS} and a latency the caller measured (e.g. time to response headers).
+     *
+     * @param latencyNanos non-negative; a negative value is treated as an error
+     */
+    void success(long latencyNanos);
+
+    /** Completes with {@link Outcome#FAILURE}; the cause is kept for logs and events, may be null. */
+    void failure(Throwable cause);
+
+    /** Completes with {@link Outcome#FAILURE} and a caller-measured latency. */
+    void failure(Throwable cause, long latencyNanos);
+
+    /** Completes with {@link Outcome#DROPPED}: the call ended for a reason that says nothing about the server. */
+    void drop();
+
+    /**
+     * Completes with any outcome.
+     *
+     * @param outcome      not null
+     * @param cause        the failure's cause, or null
+     * @param latencyNanos non-negative, or {@code -1} to measure since acquire
+     * @throws IllegalArgumentException for a null outcome or a latency below -1
+     */
+    void complete(Outcome outcome, Throwable cause, long latencyNanos);
+
+    /** Whether this lease has been completed. */
+    boolean isCompleted();
+}

@@ -1,0 +1,94 @@
+package io.lb4j.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A named set of servers, the strategy that balances over them and the health tracking that decides
+ * which of them are eligible.
+ *
+ * <p>{@link #acquire(PickContext)} is the hot path: lock-free, reading one immutable snapshot published
+ * through a single volatile write. Every change (add, remove, re-weight, mark down/up, drain, and the
+ * transitions health tracking makes) is serialised, builds a new snapshot and publishes it; a pick
+ * that starts after a change returned never sees the state before it.
+ *
+ * <p>Methods that name a server by id throw {@link IllegalArgumentException} naming the pool and the
+ * id when the pool has no such server. Thread-safe.
+ */
+public interface Pool extends AutoCloseable {
+
+    /** The pool's name, as used in logs, events and errors. */
+    String name();
+
+    /** Picks a server without a hash key. See {@link #acquire(PickContext)}. */
+    Lease acquire();
+
+    /**
+     * Picks a server for one request and opens a lease on it. Complete the lease in {@code finally}.
+     *
+     * @param context the request's key and exclusions; not null
+     * @return an open lease
+     * @throws NoAvailableServerException when no server is eligible; the message says why
+     */
+    Lease acquire(PickContext context);
+
+    /**
+     * Adds a server; it starts {@link HealthState#UP} (ramping up if slow start is on).
+     *
+     * @throws IllegalArgumentException when a server with the same id is already a member
+     */
+    void add(Server server);
+
+    /** Adds a server in {@link HealthState#DOWN} state (nginx {@code server ... down}). */
+    void addDown(Server server);
+
+    /**
+     * Removes a server. Picks that start after this returns never choose it; leases already open on it
+     * may still be completed.
+     *
+     * @return whether the server was a member
+     */
+    boolean remove(String serverId);
+
+    /** Changes a server's weight; 0 quiesces it (never picked, in-flight requests finish). */
+    void setWeight(String serverId, int weight);
+
+    /** Takes a server out administratively (nginx {@code down}). */
+    void markDown(String serverId);
+
+    /** Puts a down or draining server back; an ejected server stays ejected until its health recovers. */
+    void markUp(String serverId);
+
+    /**
+     * Stops new picks of a server; requests in flight finish.
+     *
+     * @return completes when the server has no request in flight any more
+     */
+    CompletableFuture<Void> drain(String serverId);
+
+    /** The members, in insertion order. */
+    List<Server> servers();
+
+    /** The member with this id, if any. */
+    Optional<Server> server(String serverId);
+
+    /** A member's health state. */
+    HealthState state(String serverId);
+
+    /** A member's counters. */
+    EndpointStats stats(String serverId);
+
+    /** Every member's counters, in insertion order. */
+    List<EndpointStats> stats();
+
+    /** Registers a listener for health and membership events. */
+    void addListener(HealthListener listener);
+
+    /** Unregisters a listener. */
+    void removeListener(HealthListener listener);
+
+    /** Stops active health checks; later picks fail with {@link NoAvailableServerException.Reason#CLOSED}. */
+    @Override
+    void close();
+}
