@@ -340,7 +340,7 @@ public final class LoadBalancingPool implements Pool {
         if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
             m.breakerOpenSince = ticker.read();
         }
-        if (!m.removed) {
+        if (!m.removed && !lock.isHeldByCurrentThread()) { // a rebuild in progress reads the new state itself
             update("circuit breaker " + event.getStateTransition());
         }
     }
@@ -818,7 +818,8 @@ public final class LoadBalancingPool implements Pool {
                 if (m.breaker.tryAcquirePermission()) {
                     m.breaker.releasePermission();
                 } else {
-                    long until = m.breakerOpenSince + Math.max(1_000_000L,
+                    // resilience4j lets the first permission through strictly after the wait
+                    long until = m.breakerOpenSince + 1 + Math.max(1_000_000L,
                             breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) * 1_000_000L);
                     if (until - now <= 0) {
                         until = now + 1_000_000L;
