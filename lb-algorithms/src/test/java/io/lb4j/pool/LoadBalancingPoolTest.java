@@ -272,4 +272,18 @@ class LoadBalancingPoolTest {
         assertThat(p.stats()).extracting(s -> s.server().id()).containsExactly("a", "b");
         assertThat(p.stats()).extracting(s -> s.picks()).containsExactly(2L, 2L);
     }
+    @Test
+    void serverAddedDownIsAnnouncedDownAndNotPicked() {
+        LoadBalancingPool p = pool(ticker, noPassive, server("a")).build();
+        List<HealthEvent> seen = new ArrayList<>();
+        p.addListener(seen::add);
+        p.addDown(server("b"));
+        assertThat(seen).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(HealthEvent.Kind.ADDED);
+            assertThat(e.current()).isEqualTo(HealthState.DOWN);
+        });
+        assertThat(pickCounts(p, 6)).containsOnlyKeys("a");
+        p.markUp("b");
+        assertThat(pickCounts(p, 6)).containsOnlyKeys("a", "b");
+    }
 }
