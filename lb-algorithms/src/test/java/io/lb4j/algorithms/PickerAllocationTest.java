@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Pickers allocate nothing: 200,000 picks after a warm-up must allocate less than 1 KiB on the picking
- * thread (the allowance covers the measurement itself; one allocating pick would be at least 16 B each,
+ * thread (the allowance covers the measurement itself and one-off runtime allocations such as a
+ * deoptimisation, a few hundred bytes at most in practice; one allocating pick would be at least 16 B each,
  * 3 MB in all). Measured with the JVM's per-thread allocation counter, so it works interpreted or compiled.
  */
 class PickerAllocationTest {
@@ -40,6 +41,7 @@ class PickerAllocationTest {
         for (int i = 0; i < 50_000; i++) {
             sink += picker.pick(context).inFlight();
         }
+        threads.getCurrentThreadAllocatedBytes(); // the first call may allocate; keep it out of the measurement
         long before = threads.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < 200_000; i++) {
             sink += picker.pick(i % 2 == 0 ? context : PickContext.none()).inFlight();
