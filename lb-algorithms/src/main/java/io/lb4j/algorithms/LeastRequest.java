@@ -328,8 +328,8 @@ public final class LeastRequest implements Strategy {
             }
 
             /**
-             * @param choiceCount {@value #MIN_CHOICE_COUNT} to {@value #MAX_CHOICE_COUNT}; default
-             *                    {@value #DEFAULT_CHOICE_COUNT}
+             * @param choiceCount {@value LeastRequest#MIN_CHOICE_COUNT} to {@value LeastRequest#MAX_CHOICE_COUNT}; default
+             *                    {@value LeastRequest#DEFAULT_CHOICE_COUNT}
              * @throws IllegalArgumentException if out of range
              */
             public Builder choiceCount(int choiceCount) {
@@ -342,8 +342,8 @@ public final class LeastRequest implements Strategy {
             }
 
             /**
-             * @param activeRequestBias 0.0 (ignore load) to {@value #MAX_ACTIVE_REQUEST_BIAS}; default
-             *                          {@value #DEFAULT_ACTIVE_REQUEST_BIAS}
+             * @param activeRequestBias 0.0 (ignore load) to {@value LeastRequest#MAX_ACTIVE_REQUEST_BIAS}; default
+             *                          {@value LeastRequest#DEFAULT_ACTIVE_REQUEST_BIAS}
              * @throws IllegalArgumentException if out of range or not a number
              */
             public Builder activeRequestBias(double activeRequestBias) {

@@ -254,7 +254,7 @@ public final class WeightedRoundRobin implements Strategy {
             this.randomStart = b.randomStart;
         }
 
-        /** {@value #DEFAULT_MAX_SEQUENCE_LENGTH} entries, random start. */
+        /** {@value WeightedRoundRobin#DEFAULT_MAX_SEQUENCE_LENGTH} entries, random start. */
         public static Config ofDefaults() {
             return DEFAULTS;
         }
@@ -287,8 +287,8 @@ public final class WeightedRoundRobin implements Strategy {
             }
 
             /**
-             * @param maxSequenceLength {@value #MIN_MAX_SEQUENCE_LENGTH} to {@value #MAX_MAX_SEQUENCE_LENGTH}
-             *                          entries; default {@value #DEFAULT_MAX_SEQUENCE_LENGTH}
+             * @param maxSequenceLength {@value WeightedRoundRobin#MIN_MAX_SEQUENCE_LENGTH} to {@value WeightedRoundRobin#MAX_MAX_SEQUENCE_LENGTH}
+             *                          entries; default {@value WeightedRoundRobin#DEFAULT_MAX_SEQUENCE_LENGTH}
              * @throws IllegalArgumentException if out of range
              */
             public Builder maxSequenceLength(int maxSequenceLength) {
