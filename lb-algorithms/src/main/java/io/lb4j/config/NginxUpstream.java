@@ -3,6 +3,9 @@ package io.lb4j.config;
 import io.lb4j.algorithms.Strategies;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
+import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.PassiveHealth;
+import io.lb4j.pool.PoolConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,6 +151,23 @@ public final class NginxUpstream {
      */
     public Strategy newStrategy() {
         return Strategies.byName(strategyName);
+    }
+
+    /**
+     * A pool builder for this upstream: named after it, with its strategy and its servers (those marked
+     * {@code down} added down), and nginx's passive health defaults ({@code max_fails=1 fail_timeout=10s},
+     * which each server's own {@code max_fails}/{@code fail_timeout} override). Set a ticker, more
+     * configuration or active health checks on the builder before {@code build()}.
+     *
+     * @throws IllegalArgumentException if the strategy is not available in this build
+     */
+    public LoadBalancingPool.Builder toPoolBuilder() {
+        LoadBalancingPool.Builder b = LoadBalancingPool.builder(name).strategy(newStrategy())
+                .config(PoolConfig.custom().passiveHealth(PassiveHealth.ofDefaults()).build());
+        for (UpstreamServer s : servers) {
+            b.server(s.server(), s.down());
+        }
+        return b;
     }
 
     @Override
