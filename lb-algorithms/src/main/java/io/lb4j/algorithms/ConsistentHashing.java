@@ -55,7 +55,7 @@ final class ConsistentHashing {
 
         @Override
         public String toString() {
-            return "HashPicker[" + endpoint.server().id() + "]";
+            return "SinglePicker[" + endpoint.server().id() + "]";
         }
     }
 
