@@ -133,15 +133,15 @@ public final class HashingConfig {
         private Builder() {
         }
 
-        /** The lookup structure; default {@link #DEFAULT_TABLE}. */
+        /** The lookup structure; default {@link HashingConfig#DEFAULT_TABLE}. */
         public Builder table(Table table) {
             this.table = PickerInputs.notNull("table", table);
             return this;
         }
 
         /**
-         * Maglev table slots: a prime in [{@value #MIN_MAGLEV_TABLE_SIZE}, {@value #MAX_MAGLEV_TABLE_SIZE}];
-         * default {@value #DEFAULT_MAGLEV_TABLE_SIZE}. The paper recommends at least 100 slots per server.
+         * Maglev table slots: a prime in [{@value HashingConfig#MIN_MAGLEV_TABLE_SIZE}, {@value HashingConfig#MAX_MAGLEV_TABLE_SIZE}];
+         * default {@value HashingConfig#DEFAULT_MAGLEV_TABLE_SIZE}. The paper recommends at least 100 slots per server.
          */
         public Builder maglevTableSize(int slots) {
             if (slots < MIN_MAGLEV_TABLE_SIZE || slots > MAX_MAGLEV_TABLE_SIZE) {
@@ -157,8 +157,8 @@ public final class HashingConfig {
         }
 
         /**
-         * Ring points per unit of weight, in [1, {@value #MAX_KETAMA_POINTS_PER_WEIGHT}]; default
-         * {@value #DEFAULT_KETAMA_POINTS_PER_WEIGHT}.
+         * Ring points per unit of weight, in [1, {@value HashingConfig#MAX_KETAMA_POINTS_PER_WEIGHT}]; default
+         * {@value HashingConfig#DEFAULT_KETAMA_POINTS_PER_WEIGHT}.
          */
         public Builder ketamaPointsPerWeight(int points) {
             if (points < 1 || points > MAX_KETAMA_POINTS_PER_WEIGHT) {
@@ -170,8 +170,8 @@ public final class HashingConfig {
         }
 
         /**
-         * Cap on the ring's points, in [{@value #MIN_KETAMA_MAX_POINTS}, {@value #MAX_KETAMA_MAX_POINTS}];
-         * default {@value #DEFAULT_KETAMA_MAX_POINTS}.
+         * Cap on the ring's points, in [{@value HashingConfig#MIN_KETAMA_MAX_POINTS}, {@value HashingConfig#MAX_KETAMA_MAX_POINTS}];
+         * default {@value HashingConfig#DEFAULT_KETAMA_MAX_POINTS}.
          */
         public Builder ketamaMaxPoints(int points) {
             if (points < MIN_KETAMA_MAX_POINTS || points > MAX_KETAMA_MAX_POINTS) {

@@ -77,7 +77,7 @@ public final class LocalityConfig {
         private Builder() {
         }
 
-        /** In [{@link #MIN_EXPIRY}, {@link #MAX_EXPIRY}]; default {@link #DEFAULT_EXPIRY}. */
+        /** In [{@link LocalityConfig#MIN_EXPIRY}, {@link LocalityConfig#MAX_EXPIRY}]; default {@link LocalityConfig#DEFAULT_EXPIRY}. */
         public Builder expiry(Duration expiry) {
             PickerInputs.notNull("expiry", expiry);
             if (expiry.compareTo(MIN_EXPIRY) < 0 || expiry.compareTo(MAX_EXPIRY) > 0) {
@@ -89,8 +89,8 @@ public final class LocalityConfig {
         }
 
         /**
-         * Table capacity: a multiple of {@value #WAYS} in [{@value #WAYS}, {@value #MAX_MAX_ENTRIES}];
-         * default {@value #DEFAULT_MAX_ENTRIES}.
+         * Table capacity: a multiple of {@value LocalityConfig#WAYS} in [{@value LocalityConfig#WAYS}, {@value LocalityConfig#MAX_MAX_ENTRIES}];
+         * default {@value LocalityConfig#DEFAULT_MAX_ENTRIES}.
          */
         public Builder maxEntries(int maxEntries) {
             if (maxEntries < WAYS || maxEntries > MAX_MAX_ENTRIES || maxEntries % WAYS != 0) {

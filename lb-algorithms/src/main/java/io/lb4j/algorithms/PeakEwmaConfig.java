@@ -61,8 +61,8 @@ public final class PeakEwmaConfig {
         }
 
         /**
-         * Latency assumed for an endpoint without a sample, in (0, {@link #MAX_INITIAL_LATENCY}];
-         * default {@link #DEFAULT_INITIAL_LATENCY}.
+         * Latency assumed for an endpoint without a sample, in (0, {@link PeakEwmaConfig#MAX_INITIAL_LATENCY}];
+         * default {@link PeakEwmaConfig#DEFAULT_INITIAL_LATENCY}.
          */
         public Builder initialLatency(Duration latency) {
             PickerInputs.notNull("initialLatency", latency);
