@@ -75,8 +75,8 @@ public final class LocalityLeastConnections implements Strategy {
      * @param ticker the clock of the expiry
      */
     public LocalityLeastConnections(LocalityConfig config, Ticker ticker) {
-        this.config = PickerInputs.notNull("config", config);
-        this.ticker = PickerInputs.notNull("ticker", ticker);
+        this.config = EndpointArrays.notNull("config", config);
+        this.ticker = EndpointArrays.notNull("ticker", ticker);
         this.table = new LocalityTable(config.maxEntries(), config.expiry().toNanos());
     }
 
@@ -96,7 +96,7 @@ public final class LocalityLeastConnections implements Strategy {
 
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
-        Endpoint[] array = PickerInputs.checkedArray(NAME, endpoints);
+        Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);
         int swept = table.sweep(ticker.read());
         if (swept > 0 && LOG.isDebugEnabled()) {
             LOG.debug("{}: forgot {} keys idle for more than {}", NAME, swept, config.expiry());
