@@ -7,6 +7,7 @@ import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
 import okhttp3.Cookie;
+import okhttp3.CookieJar;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -107,6 +108,17 @@ import java.util.TreeSet;
  *       eligible (ejected, down, draining, removed) the request falls back to a normal pick and the
  *       cookie is replaced.</li>
  * </ul>
+ *
+ * <h2>Cookies</h2>
+ * When the client has a {@code CookieJar}, the rest of the chain sees it through the logical URL: the
+ * cookies sent are those of the logical host, and host-only cookies a server sets are stored for the logical
+ * host, so every server of a pool shares the client's session cookies, as behind a reverse proxy (without
+ * this, OkHttp would scope them to each server's address).
+ *
+ * <h2>HTTPS</h2>
+ * The request goes to the server's host as given in its {@link Server}; OkHttp verifies the certificate
+ * against that host, so server certificates must cover the servers' host names or addresses (or configure
+ * the client's {@code HostnameVerifier}).
  *
  * <p>Logs (slf4j) when it is built and when a retry budget is exhausted or available again; never per request.
  *
@@ -221,13 +233,16 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     // ------------------------------------------------------------------ one call
 
-    private Response balance(Chain chain, Request request, Route route) throws IOException {
+    private Response balance(Chain original, Request request, Route route) throws IOException {
         route.budget.deposit();
+        CookieJar jar = original.getCookieJar();
+        Chain chain = jar == CookieJar.NO_COOKIES ? original
+                : original.withCookieJar(new LogicalCookieJar(jar, request.url(), stickyCookie));
         RequestBody body = request.body();
         boolean replayAfterSend = isIdempotent(request) && (body == null || !body.isOneShot());
         String key = hashKey(request);
         PickContext base = key == null ? PickContext.none() : PickContext.ofKey(key);
-        String stickyId = route.sticky == null ? null : stickyServer(chain, request, route);
+        String stickyId = route.sticky == null ? null : stickyServer(original, request, route);
         Request template = outgoing(request);
 
         List<String> tried = new ArrayList<>(Math.min(maxTries, 4));
@@ -276,7 +291,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
                     continue;
                 }
             }
-            return stick(chain, request, route, stickyId, server, response);
+            return stick(original, request, route, stickyId, server, response);
         }
     }
 
@@ -396,6 +411,58 @@ public final class LoadBalancingInterceptor implements Interceptor {
         Cookie cookie = cb.build();
         chain.getCookieJar().saveFromResponse(url, List.of(cookie));
         return response.newBuilder().addHeader("Set-Cookie", cookie.toString()).build();
+    }
+
+    /**
+     * The client's cookie jar as seen by the rest of the chain, which works with the server's URL: cookies
+     * are loaded for the logical URL (without lb4j's sticky cookie), and host-only cookies a server sets are
+     * saved for the logical host, so that every server of the pool shares the client's cookies for it, as
+     * behind a reverse proxy.
+     */
+    private static final class LogicalCookieJar implements CookieJar {
+        private final CookieJar delegate;
+        private final HttpUrl logical;
+        private final String sticky;
+
+        LogicalCookieJar(CookieJar delegate, HttpUrl logical, String sticky) {
+            this.delegate = delegate;
+            this.logical = logical;
+            this.sticky = sticky;
+        }
+
+        @Override
+        public List<Cookie> loadForRequest(HttpUrl serverUrl) {
+            List<Cookie> all = delegate.loadForRequest(logical);
+            if (sticky == null || all.isEmpty()) {
+                return all;
+            }
+            List<Cookie> kept = new ArrayList<>(all.size());
+            for (Cookie c : all) {
+                if (!c.name().equals(sticky)) {
+                    kept.add(c);
+                }
+            }
+            return kept;
+        }
+
+        @Override
+        public void saveFromResponse(HttpUrl serverUrl, List<Cookie> cookies) {
+            List<Cookie> forLogical = new ArrayList<>(cookies.size());
+            List<Cookie> forServer = new ArrayList<>(0);
+            for (Cookie c : cookies) {
+                if (c.hostOnly()) {
+                    forLogical.add(new Cookie.Builder(c).hostOnlyDomain(logical.host()).build());
+                } else {
+                    forServer.add(c); // a Domain cookie OkHttp validated against the server's host: keep it there
+                }
+            }
+            if (!forLogical.isEmpty()) {
+                delegate.saveFromResponse(logical, forLogical);
+            }
+            if (!forServer.isEmpty()) {
+                delegate.saveFromResponse(serverUrl, forServer);
+            }
+        }
     }
 
     private static String withoutCookie(String header, String name) {

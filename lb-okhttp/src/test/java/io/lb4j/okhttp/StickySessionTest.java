@@ -174,4 +174,24 @@ class StickySessionTest extends InterceptorTestBase {
         assertThat(viaTwin.setCookie()).isNull();
         assertThat(viaStranger.setCookie()).isNotNull(); // not recognised: a normal pick and a new cookie
     }
+
+    @Test
+    void sessionCookiesOfTheServersAreSharedAcrossThePoolUnderTheLogicalHost() throws IOException {
+        List<Backend> backends = backends("node-a", "node-b");
+        backends.get(0).handler = r -> new mockwebserver3.MockResponse.Builder().code(200)
+                .addHeader("Set-Cookie", "session=abc; Path=/").body("node-a").build();
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
+        Fixtures.MemoryCookieJar jar = new Fixtures.MemoryCookieJar();
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
+                .cookieJar(jar).build();
+
+        exec(client, get("http://orders/login"));  // node-a sets the session
+        exec(client, get("http://orders/cart"));   // rotation: node-b
+
+        assertThat(jar.cookies).singleElement().satisfies(c -> {
+            assertThat(c.name()).isEqualTo("session");
+            assertThat(c.domain()).isEqualTo("orders");
+        });
+        assertThat(backends.get(1).lastRequest().getHeaders().get("Cookie")).isEqualTo("session=abc");
+    }
 }
