@@ -60,7 +60,7 @@ public final class RetryBudget {
         }
         synchronized (this) {
             advance();
-            slots[(int) Math.floorMod(slotIndex, SLOTS)] += credit;
+            slots[Math.floorMod(slotIndex, SLOTS)] += credit;
         }
     }
 
@@ -76,7 +76,7 @@ public final class RetryBudget {
             advance();
             ok = reserve + sum() >= TOKEN;
             if (ok) {
-                slots[(int) Math.floorMod(slotIndex, SLOTS)] -= TOKEN;
+                slots[Math.floorMod(slotIndex, SLOTS)] -= TOKEN;
             }
             changed = exhausted == ok;
             exhausted = !ok;
@@ -97,7 +97,7 @@ public final class RetryBudget {
     public void refund() {
         synchronized (this) {
             advance();
-            slots[(int) Math.floorMod(slotIndex, SLOTS)] += TOKEN;
+            slots[Math.floorMod(slotIndex, SLOTS)] += TOKEN;
         }
     }
 
@@ -133,7 +133,7 @@ public final class RetryBudget {
             java.util.Arrays.fill(slots, 0);
         } else {
             for (long i = 1; i <= steps; i++) {
-                slots[(int) Math.floorMod(slotIndex + i, SLOTS)] = 0;
+                slots[Math.floorMod(slotIndex + i, SLOTS)] = 0;
             }
         }
         slotIndex = now;
