@@ -70,6 +70,11 @@ final class Backend implements AutoCloseable {
         return Server.builder("127.0.0.1", port()).id(name).build();
     }
 
+    /** The pool member for this backend with a weight. */
+    Server server(int weight) {
+        return Server.builder("127.0.0.1", port()).id(name).weight(weight).build();
+    }
+
     RecordedRequest lastRequest() {
         return requests.get(requests.size() - 1);
     }

@@ -41,12 +41,16 @@ abstract class InterceptorTestBase {
     }
 
     LoadBalancingPool pool(String name, Strategy strategy, PoolConfig config, List<Backend> members) {
-        LoadBalancingPool.Builder b = LoadBalancingPool.builder(name).strategy(strategy).config(config).ticker(ticker)
-                .scheduleHealthChecks(false);
+        List<Server> servers = new ArrayList<>();
         for (Backend m : members) {
-            b.server(m.server());
+            servers.add(m.server());
         }
-        LoadBalancingPool p = b.build();
+        return poolOf(name, strategy, config, servers);
+    }
+
+    LoadBalancingPool poolOf(String name, Strategy strategy, PoolConfig config, List<Server> servers) {
+        LoadBalancingPool p = LoadBalancingPool.builder(name).strategy(strategy).config(config).ticker(ticker)
+                .scheduleHealthChecks(false).servers(servers).build();
         closeables.add(p);
         return p;
     }
