@@ -8,6 +8,7 @@ import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
 import okhttp3.Cookie;
 import okhttp3.CookieJar;
+import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -86,6 +87,10 @@ import java.util.TreeSet;
  *   <li>When no retry is possible the caller gets the last try's outcome: its response (e.g. the last
  *       503), or its exception with the failures of the earlier tries attached as suppressed exceptions.</li>
  * </ul>
+ * Whether a request was sent is decided by the exception (connect-phase failures) and, for a request
+ * that must not be replayed, by whether its body was written: its body is wrapped (one small object
+ * per call) so that a connect failure while OkHttp follows a redirect below this interceptor is never
+ * mistaken for "not sent". A refusal by {@link #guardDns(Dns)} is a drop and is not retried.
  * Note that OkHttp itself ({@code retryOnConnectionFailure}, on by default) may silently replay a request
  * on the <em>same</em> server after a stale pooled connection failed; set it to false for strict
  * at-most-once delivery of non-idempotent requests.
@@ -114,6 +119,12 @@ import java.util.TreeSet;
  * cookies sent are those of the logical host, and host-only cookies a server sets are stored for the logical
  * host, so every server of a pool shares the client's session cookies, as behind a reverse proxy (without
  * this, OkHttp would scope them to each server's address).
+ *
+ * <h2>Redirects</h2>
+ * OkHttp follows redirects below application interceptors: a relative {@code Location} goes to the same
+ * server; an absolute one to the logical URL would be resolved by DNS. Install
+ * {@link #guardDns(Dns)} so that such a request fails instead of leaving the pool, or turn
+ * {@code followRedirects} off and re-issue redirected calls through the interceptor.
  *
  * <h2>HTTPS</h2>
  * The request goes to the server's host as given in its {@link Server}; OkHttp verifies the certificate
@@ -213,6 +224,31 @@ public final class LoadBalancingInterceptor implements Interceptor {
         return b;
     }
 
+    /**
+     * A {@link Dns} for the client that refuses to resolve this interceptor's logical host names and
+     * delegates every other name: a safety net so that nothing can reach a logical name directly. OkHttp
+     * follows redirects below application interceptors, so a server's redirect to an absolute
+     * {@code http://orders/...} would otherwise be resolved by DNS; with this guard it fails with an
+     * {@link UnknownHostException} that says why. (A relative redirect goes to the same server and works.)
+     * <pre>{@code
+     * new OkHttpClient.Builder().addInterceptor(lb).dns(lb.guardDns(Dns.SYSTEM)).build();
+     * }</pre>
+     *
+     * @param delegate the DNS for every other name
+     * @return a thread-safe {@link Dns}
+     */
+    public Dns guardDns(Dns delegate) {
+        Checks.notNull("delegate", delegate);
+        return hostname -> {
+            if (hostname != null && routesByHost.containsKey(hostname.toLowerCase(Locale.ROOT))) {
+                throw new LogicalHostLookupException("'" + hostname + "' is an lb4j logical host name and is never resolved:"
+                        + " requests for it must go through the LoadBalancingInterceptor (a redirect to an absolute"
+                        + " logical URL is followed by OkHttp below the interceptor)");
+            }
+            return delegate.lookup(hostname);
+        };
+    }
+
     @Override
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
@@ -244,23 +280,35 @@ public final class LoadBalancingInterceptor implements Interceptor {
         PickContext base = key == null ? PickContext.none() : PickContext.ofKey(key);
         String stickyId = route.sticky == null ? null : stickyServer(original, request, route);
         Request template = outgoing(request);
+        SendTracking tracking = null;
+        if (!replayAfterSend && body != null) {
+            // Only a request that must not be replayed needs to know for sure whether it was sent.
+            tracking = new SendTracking(body);
+            template = template.newBuilder().method(template.method(), tracking).build();
+        }
 
         List<String> tried = new ArrayList<>(Math.min(maxTries, 4));
         List<Throwable> earlier = null;
         Lease lease = firstLease(route, base, stickyId);
         for (int attempt = 1; ; attempt++) {
             Server server = lease.server();
+            if (tracking != null) {
+                tracking.written = false;
+            }
             tried.add(server.id());
             Response response;
             try {
                 response = chain.proceed(rewrite(template, server));
             } catch (IOException e) {
-                if (chain.call().isCanceled()) {
-                    lease.drop();
+                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException) {
+                    lease.drop(); // says nothing about the server
                     throw withSuppressed(e, earlier);
                 }
                 lease.failure(e);
                 Failure kind = classify(e);
+                if (kind == Failure.NOT_SENT && tracking != null && tracking.written) {
+                    kind = Failure.OTHER; // e.g. while following a redirect: the request itself was sent
+                }
                 boolean retryable = kind == Failure.NOT_SENT
                         || (replayAfterSend && (kind == Failure.OTHER || (kind == Failure.TIMEOUT && retryOnTimeout)));
                 Lease next = retryable ? nextLease(chain, route, base, tried, attempt) : null;
@@ -411,6 +459,54 @@ public final class LoadBalancingInterceptor implements Interceptor {
         Cookie cookie = cb.build();
         chain.getCookieJar().saveFromResponse(url, List.of(cookie));
         return response.newBuilder().addHeader("Set-Cookie", cookie.toString()).build();
+    }
+
+    /** Thrown by {@link #guardDns(Dns)}: a client-side refusal, never a server's failure. */
+    static final class LogicalHostLookupException extends UnknownHostException {
+        private static final long serialVersionUID = 1L;
+
+        LogicalHostLookupException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Wraps the body of a request that must not be replayed, to know whether a try wrote it: a connect
+     * failure after the body was written (following a redirect) does not allow a retry.
+     */
+    private static final class SendTracking extends RequestBody {
+        private final RequestBody delegate;
+        volatile boolean written;
+
+        SendTracking(RequestBody delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public okhttp3.MediaType contentType() {
+            return delegate.contentType();
+        }
+
+        @Override
+        public long contentLength() throws IOException {
+            return delegate.contentLength();
+        }
+
+        @Override
+        public void writeTo(okio.BufferedSink sink) throws IOException {
+            written = true;
+            delegate.writeTo(sink);
+        }
+
+        @Override
+        public boolean isDuplex() {
+            return delegate.isDuplex();
+        }
+
+        @Override
+        public boolean isOneShot() {
+            return delegate.isOneShot();
+        }
     }
 
     /**

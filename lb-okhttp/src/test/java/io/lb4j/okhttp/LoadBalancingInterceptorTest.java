@@ -204,4 +204,35 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
         assertThat(byHeader).isEqualTo("user-42");
         assertThat(byTag).isEqualTo("tagged");
     }
+
+    @Test
+    void guardDnsRefusesLogicalNamesSoAnAbsoluteRedirectCannotLeaveThePool() {
+        Backend a = backend("a");
+        a.handler = r -> r.getUrl().encodedPath().equals("/old")
+                ? new mockwebserver3.MockResponse.Builder().code(302).addHeader("Location", "http://orders/new").build()
+                : Backend.ok("a " + r.getUrl().encodedPath());
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).build();
+
+        assertThatThrownBy(() -> client.newCall(get("http://orders/old")).execute())
+                .isInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("'orders' is an lb4j logical host name");
+        assertThat(dns.lookups).doesNotContain("orders");
+        assertThat(orders.stats("a").failures()).isZero(); // the server answered; the client refused the redirect
+        assertThat(orders.stats("a").drops()).isEqualTo(1);
+    }
+
+    @Test
+    void relativeRedirectStaysOnTheSameServer() {
+        Backend a = backend("a");
+        a.handler = r -> r.getUrl().encodedPath().equals("/old")
+                ? new mockwebserver3.MockResponse.Builder().code(302).addHeader("Location", "/new").build()
+                : Backend.ok("a " + r.getUrl().encodedPath());
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).build();
+
+        assertThat(call(client, get("http://orders/old"))).isEqualTo("200 a /new");
+    }
 }

@@ -308,4 +308,23 @@ class RetryTest extends InterceptorTestBase {
         }
         assertThat(client.connectionPool().connectionCount()).isLessThanOrEqualTo(2);
     }
+
+    @Test
+    void postWhoseRedirectCannotBeFollowedIsNotReplayedOnAnotherServer() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        Backend gone = backend("gone");
+        int gonePort = gone.port();
+        gone.close();
+        // Post/Redirect/Get to a host that refuses connections: a connect failure after the POST was sent
+        a.handler = r -> new MockResponse.Builder().code(303)
+                .addHeader("Location", "http://127.0.0.1:" + gonePort + "/receipt").build();
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
+
+        assertThatThrownBy(() -> client.newCall(post("http://orders/orders", "charge")).execute())
+                .isInstanceOf(ConnectException.class);
+        assertThat(a.hits.get()).isEqualTo(1);
+        assertThat(b.hits.get()).isZero();
+    }
 }
