@@ -8,7 +8,8 @@ import java.io.IOException;
  * to a call's final failure when the request was retried after that status. It is never thrown on its
  * own: when the last try's response has such a status, the caller gets the response.
  *
- * <p>Carries no stack trace (it is created on the hot path). Immutable.
+ * <p>Carries no stack trace (it is created on the hot path). Immutable (apart from suppressed exceptions)
+ * and safe to pass between threads.
  */
 public final class BadStatusException extends IOException {
     private static final long serialVersionUID = 1L;

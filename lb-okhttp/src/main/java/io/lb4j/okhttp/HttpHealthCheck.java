@@ -175,7 +175,7 @@ public final class HttpHealthCheck implements HealthCheck {
             return this;
         }
 
-        /** The path (and optional query) to probe, starting with {@code /}; default {@value #DEFAULT_PATH}. */
+        /** The path (and optional query) to probe, starting with {@code /}; default {@value HttpHealthCheck#DEFAULT_PATH}. */
         public Builder path(String path) {
             Checks.notNull("path", path);
             if (!path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {

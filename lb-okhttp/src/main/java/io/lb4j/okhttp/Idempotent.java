@@ -11,6 +11,8 @@ package io.lb4j.okhttp;
  *         .tag(Idempotent.class, Idempotent.NO).build();              // never replay
  * }</pre>
  * A request that was never sent (connect failure) is retried whatever its tag says.
+ *
+ * <p>Immutable and thread-safe (an enum).
  */
 public enum Idempotent {
     /** The request may be replayed on another server after it was sent. */

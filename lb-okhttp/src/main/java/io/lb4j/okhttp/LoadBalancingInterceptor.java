@@ -788,7 +788,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
             return this;
         }
 
-        /** 1 to {@value #MAX_MAX_TRIES}: tries per call, the first included; default {@value #DEFAULT_MAX_TRIES}; 1 disables retries. */
+        /** 1 to {@value LoadBalancingInterceptor#MAX_MAX_TRIES}: tries per call, the first included; default {@value LoadBalancingInterceptor#DEFAULT_MAX_TRIES}; 1 disables retries. */
         public Builder maxTries(int maxTries) {
             this.maxTries = Checks.inRange("maxTries", maxTries, 1, MAX_MAX_TRIES);
             return this;
@@ -802,7 +802,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
         /**
          * Statuses (100 to 599) on which an idempotent, replayable request is retried on another server;
-         * default {@link #DEFAULT_RETRY_STATUSES} (502, 503, 504; add 429 for nginx {@code http_429}); empty
+         * default {@link LoadBalancingInterceptor#DEFAULT_RETRY_STATUSES} (502, 503, 504; add 429 for nginx {@code http_429}); empty
          * for none.
          */
         public Builder retryStatuses(Collection<Integer> statuses) {
@@ -812,7 +812,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
         /**
          * Statuses (100 to 599) that count as a failure of the server for passive health; default
-         * {@link #DEFAULT_FAILURE_STATUSES} (500, 502–599). Add 429 to treat throttling as unhealthy.
+         * {@link LoadBalancingInterceptor#DEFAULT_FAILURE_STATUSES} (500, 502–599). Add 429 to treat throttling as unhealthy.
          */
         public Builder failureStatuses(Collection<Integer> statuses) {
             this.failureStatuses = statuses("failureStatuses", statuses);
@@ -846,7 +846,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
 
         /**
-         * The secret (at least {@value #MIN_SECRET_BYTES} bytes) under which sticky tokens are computed; set the
+         * The secret (at least {@value LoadBalancingInterceptor#MIN_SECRET_BYTES} bytes) under which sticky tokens are computed; set the
          * same secret on every client instance that must honour the others' cookies. Default: 32 random bytes
          * per interceptor. Requires {@link #stickyCookie(String)}.
          */

@@ -9,6 +9,9 @@ import java.io.IOException;
  * {@code onFailure}) when the pool behind a logical host has no server to send the request to. The
  * message names the pool and why, e.g. {@code "pool 'orders' has no available server: all 3 servers are
  * ejected"}; the cause is the pool's {@link NoAvailableServerException}. No request was sent anywhere.
+ *
+ * <p>Immutable after construction (apart from the suppressed exceptions every {@link Throwable} may
+ * collect); safe to pass between threads.
  */
 public class NoAvailableServerIOException extends IOException {
     private static final long serialVersionUID = 1L;

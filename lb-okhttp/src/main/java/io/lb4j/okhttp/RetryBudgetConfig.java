@@ -80,13 +80,13 @@ public final class RetryBudgetConfig {
         private Builder() {
         }
 
-        /** 0 to {@value #MAX_PERCENT_CAN_RETRY}: the share of the request rate retries may add (0.2 = 20%). */
+        /** 0 to {@value RetryBudgetConfig#MAX_PERCENT_CAN_RETRY}: the share of the request rate retries may add (0.2 = 20%). */
         public Builder percentCanRetry(double percent) {
             this.percentCanRetry = Checks.inRange("percentCanRetry", percent, 0.0, MAX_PERCENT_CAN_RETRY);
             return this;
         }
 
-        /** 0 to {@value #MAX_MIN_RETRIES_PER_SECOND}: retries per second allowed whatever the request rate. */
+        /** 0 to {@value RetryBudgetConfig#MAX_MIN_RETRIES_PER_SECOND}: retries per second allowed whatever the request rate. */
         public Builder minRetriesPerSecond(int retries) {
             this.minRetriesPerSecond = Checks.inRange("minRetriesPerSecond", retries, 0, MAX_MIN_RETRIES_PER_SECOND);
             return this;
