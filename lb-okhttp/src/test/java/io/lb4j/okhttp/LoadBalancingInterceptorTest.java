@@ -235,4 +235,31 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
 
         assertThat(call(client, get("http://orders/old"))).isEqualTo("200 a /new");
     }
+
+    @Test
+    void concurrentCallsAllSucceedAndCompleteEveryLease() throws Exception {
+        List<Backend> backends = backends("a", "b", "c");
+        backends.get(2).answer(503);
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                results.add(pool.submit(() -> call(client, get("http://orders/x"))));
+            }
+            for (java.util.concurrent.Future<String> f : results) {
+                assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isIn("200 a", "200 b");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (io.lb4j.api.EndpointStats s : orders.stats()) {
+            assertThat(s.inFlight()).as("in flight on %s", s.server().id()).isZero();
+            assertThat(s.successes() + s.failures() + s.drops()).as("completed leases on %s", s.server().id())
+                    .isEqualTo(s.picks());
+        }
+        assertThat(orders.stats("a").successes() + orders.stats("b").successes()).isEqualTo(200);
+    }
 }
