@@ -108,8 +108,8 @@ import java.util.TreeSet;
  *       {@code Cookie} header or that jar, and removed from the request sent to the server. A token is
  *       resolved only by lookup among the pool's current members, so a forged, stale or unknown token is
  *       ignored (a normal pick, and a new cookie) and can never direct a request outside the pool. The
- *       server a valid token names is pinned by picking with a context that excludes every other member
- *       (works with any strategy; costs O(members) per pick on the pool's slow path); if it is no longer
+ *       server a valid token names is asked for with {@link PickContext#preferring(String)}, which the
+ *       pool honours in O(1) with any strategy; if it is no longer
  *       eligible (ejected, down, draining, removed) the request falls back to a normal pick and the
  *       cookie is replaced.</li>
  * </ul>
@@ -345,20 +345,10 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     private Lease firstLease(Route route, PickContext base, String stickyId) throws NoAvailableServerIOException {
         Pool pool = route.pool;
-        if (stickyId != null) {
-            PickContext pinned = route.sticky.pinned(stickyId);
-            if (pinned != null) {
-                try {
-                    // Normally the sticky server; a server added since the token table was built may also
-                    // come back, which is a valid member and gets a new cookie.
-                    return pool.acquire(pinned);
-                } catch (NoAvailableServerException e) {
-                    // the sticky server is not eligible any more: pick normally, the cookie is replaced
-                }
-            }
-        }
         try {
-            return pool.acquire(base);
+            // The pool honours the sticky server while it is eligible and otherwise picks normally; then
+            // the response carries a new cookie for the server that answered.
+            return pool.acquire(stickyId == null ? base : base.preferring(stickyId));
         } catch (NoAvailableServerException e) {
             throw new NoAvailableServerIOException(e);
         }

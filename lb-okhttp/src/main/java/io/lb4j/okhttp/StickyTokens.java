@@ -1,7 +1,6 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.HealthEvent;
-import io.lb4j.api.PickContext;
 import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
 
@@ -14,7 +13,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sticky-session tokens of one pool: {@code token(id) = base64url(HMAC-SHA256(secret, pool + '\n' +
@@ -23,9 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * from the pool's current members, so a forged or stale token resolves to nothing and can never make
  * the interceptor connect anywhere outside the pool.
  *
- * <p>The table is rebuilt lazily after the pool reports a server ADDED or REMOVED. For each sticky
- * server a pinned {@link PickContext} excluding every other member is built once and cached (cost
- * O(members) memory per sticky server in use).
+ * <p>The table is rebuilt lazily after the pool reports a server ADDED or REMOVED. The interceptor asks
+ * the pool for the resolved server with {@link io.lb4j.api.PickContext#preferring(String)}, which the
+ * pool honours in O(1) while that server is eligible and otherwise answers with a normal pick.
  *
  * <p>Thread-safe: lookups read a volatile immutable table; rebuilds are synchronized.
  */
@@ -56,16 +54,6 @@ final class StickyTokens {
         return t != null ? t : compute(serverId);
     }
 
-    /** A context that lets the pool pick only {@code serverId}; null if it is no longer a member. */
-    PickContext pinned(String serverId) {
-        Table t = table();
-        List<String> others = t.othersById.get(serverId);
-        if (others == null) {
-            return null;
-        }
-        return t.pinned.computeIfAbsent(serverId, id -> PickContext.none().excluding(others));
-    }
-
     private Table table() {
         Table t = table;
         if (t == null || dirty) {
@@ -85,7 +73,6 @@ final class StickyTokens {
         List<Server> servers = pool.servers();
         Map<String, String> idByToken = new HashMap<>();
         Map<String, String> tokenById = new HashMap<>();
-        Map<String, List<String>> othersById = new HashMap<>();
         List<String> ids = new ArrayList<>(servers.size());
         for (Server s : servers) {
             ids.add(s.id());
@@ -94,11 +81,8 @@ final class StickyTokens {
             String token = compute(id);
             idByToken.put(token, id);
             tokenById.put(id, token);
-            List<String> others = new ArrayList<>(ids);
-            others.remove(id);
-            othersById.put(id, others);
         }
-        return new Table(idByToken, tokenById, othersById);
+        return new Table(idByToken, tokenById);
     }
 
     private String compute(String serverId) {
@@ -117,13 +101,10 @@ final class StickyTokens {
     private static final class Table {
         final Map<String, String> idByToken;
         final Map<String, String> tokenById;
-        final Map<String, List<String>> othersById;
-        final Map<String, PickContext> pinned = new ConcurrentHashMap<>();
 
-        Table(Map<String, String> idByToken, Map<String, String> tokenById, Map<String, List<String>> othersById) {
+        Table(Map<String, String> idByToken, Map<String, String> tokenById) {
             this.idByToken = idByToken;
             this.tokenById = tokenById;
-            this.othersById = othersById;
         }
     }
 }
