@@ -68,6 +68,7 @@ final class RoutingConnection implements Connection {
         final Connection physical;
         final List<Statement> statements = new ArrayList<>();
         long busyNanos;
+        int executions;
         Throwable failure;
         boolean released;
 
@@ -387,6 +388,7 @@ final class RoutingConnection implements Connection {
 
     void afterExecute(NodeConnection h, boolean write, long nanos) {
         h.busyNanos += nanos;
+        h.executions++;
         if (write && h.node.primary && !readOnly && h == current) {
             if (autoCommit) {
                 recordWrite(h);
@@ -396,10 +398,16 @@ final class RoutingConnection implements Connection {
         }
     }
 
-    void onError(NodeConnection h, SQLException e, long nanos) {
+    /**
+     * Reports an exception thrown by {@code h}'s physical objects. A connection failure counts against the
+     * node, gives the physical connection back (the next statement gets a healthy node) and is returned
+     * wrapped in an exception of the same kind, SQLSTATE and vendor code whose message names the node;
+     * any other exception is returned as it is.
+     */
+    SQLException onError(NodeConnection h, SQLException e, long nanos) {
         h.busyNanos += nanos;
         if (!Errors.isConnectionFailure(e)) {
-            return;
+            return e;
         }
         h.failure = e;
         log.debug("{}: connection failure on {}: {}", ds.name, h.node.describe(), Errors.describe(e));
@@ -413,6 +421,17 @@ final class RoutingConnection implements Connection {
             }
         }
         release(h);
+        String msg = ds.name + ": connection to " + h.node.describe() + " failed: " + Errors.describe(e);
+        String state = e.getSQLState() != null ? e.getSQLState() : "08006";
+        SQLException wrapped;
+        if (e instanceof SQLTransientConnectionException) {
+            wrapped = new SQLTransientConnectionException(msg, state, e.getErrorCode(), e);
+        } else if (e instanceof java.sql.SQLRecoverableException) {
+            wrapped = new java.sql.SQLRecoverableException(msg, state, e.getErrorCode(), e);
+        } else {
+            wrapped = new SQLNonTransientConnectionException(msg, state, e.getErrorCode(), e);
+        }
+        return wrapped;
     }
 
     void statementClosed(NodeConnection h, Statement s) {
@@ -430,92 +449,102 @@ final class RoutingConnection implements Connection {
             h.busyNanos += System.nanoTime() - t0;
             return r;
         } catch (SQLException e) {
-            onError(h, e, System.nanoTime() - t0);
-            throw e;
+            throw onError(h, e, System.nanoTime() - t0);
         }
     }
 
-    private <T extends Statement> T wrap(NodeConnection h, T stmt, Class<T> type) {
+    interface StatementFactory<T extends Statement> {
+        T create(Connection c) throws SQLException;
+    }
+
+    private <T extends Statement> T create(Class<T> type, StatementFactory<T> factory) throws SQLException {
+        NodeConnection h = target();
+        T stmt = call(h, factory::create);
         h.statements.add(stmt);
-        return StatementHandler.wrap(this, h, stmt, type);
+        return StatementHandler.wrap(this, h, stmt, type, factory);
+    }
+
+    /**
+     * Whether a statement that failed with {@code e} as the first one on {@code h} may run again on
+     * another node: a connection failure of read-only work before anything ran on that checkout (a stale
+     * pooled connection to a replica that just died). Writes are never re-run.
+     */
+    boolean mayRetryRead(NodeConnection h, SQLException e) {
+        return !closed && readOnly && pendingReadOnly == null && h.executions == 0 && h == current
+                && Errors.isConnectionFailure(e);
+    }
+
+    /** The node for the current mode after a failure gave the previous one back. */
+    NodeConnection retarget() throws SQLException {
+        return target();
+    }
+
+    void statementCreated(NodeConnection h, Statement s) {
+        h.statements.add(s);
     }
 
     // ------------------------------------------------------------------ Connection: statements
 
     @Override
     public Statement createStatement() throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, Connection::createStatement), Statement.class);
+        return create(Statement.class, Connection::createStatement);
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.createStatement(resultSetType, resultSetConcurrency)), Statement.class);
+        return create(Statement.class, c -> c.createStatement(resultSetType, resultSetConcurrency));
     }
 
     @Override
     public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability)), Statement.class);
+        return create(Statement.class, c -> c.createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareStatement(sql)), PreparedStatement.class);
+        return create(PreparedStatement.class, c -> c.prepareStatement(sql));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency)), PreparedStatement.class);
+        return create(PreparedStatement.class, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability)),
-                PreparedStatement.class);
+        return create(PreparedStatement.class, c -> c.prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareStatement(sql, autoGeneratedKeys)), PreparedStatement.class);
+        return create(PreparedStatement.class, c -> c.prepareStatement(sql, autoGeneratedKeys));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareStatement(sql, columnIndexes)), PreparedStatement.class);
+        return create(PreparedStatement.class, c -> c.prepareStatement(sql, columnIndexes));
     }
 
     @Override
     public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareStatement(sql, columnNames)), PreparedStatement.class);
+        return create(PreparedStatement.class, c -> c.prepareStatement(sql, columnNames));
     }
 
     @Override
     public CallableStatement prepareCall(String sql) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareCall(sql)), CallableStatement.class);
+        return create(CallableStatement.class, c -> c.prepareCall(sql));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency)), CallableStatement.class);
+        return create(CallableStatement.class, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency));
     }
 
     @Override
     public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency, int resultSetHoldability)
             throws SQLException {
-        NodeConnection h = target();
-        return wrap(h, call(h, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability)),
-                CallableStatement.class);
+        return create(CallableStatement.class, c -> c.prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.lang.reflect.Proxy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Dynamic proxies for the {@link Statement}s (plain, prepared, callable) and {@link ResultSet}s of a
@@ -19,18 +21,24 @@ import java.sql.Statement;
  */
 final class StatementHandler implements InvocationHandler {
     private final RoutingConnection connection;
-    private final NodeConnection node;
-    private final Statement target;
+    private final RoutingConnection.StatementFactory<?> factory;
+    private NodeConnection node;
+    private Statement target;
     private Object proxy;
+    /** Calls made before the first execution, replayed if that execution moves to another node; null after it. */
+    private List<Object[]> recorded = new ArrayList<>();
 
-    private StatementHandler(RoutingConnection connection, NodeConnection node, Statement target) {
+    private StatementHandler(RoutingConnection connection, NodeConnection node, Statement target,
+                             RoutingConnection.StatementFactory<?> factory) {
         this.connection = connection;
         this.node = node;
         this.target = target;
+        this.factory = factory;
     }
 
-    static <T extends Statement> T wrap(RoutingConnection connection, NodeConnection node, T target, Class<T> type) {
-        StatementHandler h = new StatementHandler(connection, node, target);
+    static <T extends Statement> T wrap(RoutingConnection connection, NodeConnection node, T target, Class<T> type,
+                                        RoutingConnection.StatementFactory<T> factory) {
+        StatementHandler h = new StatementHandler(connection, node, target, factory);
         T p = type.cast(Proxy.newProxyInstance(StatementHandler.class.getClassLoader(), new Class<?>[]{type}, h));
         h.proxy = p;
         return p;
@@ -75,27 +83,79 @@ final class StatementHandler implements InvocationHandler {
                 break;
         }
         boolean execute = name.startsWith("execute");
-        if (execute) {
-            connection.beforeExecute(node);
+        if (!execute) {
+            Object result = call(method, args, false, 0);
+            if (name.equals("close")) {
+                connection.statementClosed(node, target);
+                recorded = null;
+            } else if (recorded != null && (name.startsWith("set") || name.equals("addBatch") || name.startsWith("clear"))) {
+                recorded.add(new Object[]{method, args == null ? null : args.clone()});
+            }
+            return wrapResult(result);
         }
-        long t0 = System.nanoTime();
-        Object result;
+        for (int attempt = 0; ; attempt++) {
+            connection.beforeExecute(node);
+            long t0 = System.nanoTime();
+            try {
+                Object result = method.invoke(target, args);
+                boolean write = name.startsWith("executeUpdate") || name.startsWith("executeLargeUpdate")
+                        || name.endsWith("Batch") || (name.equals("execute") && Boolean.FALSE.equals(result));
+                connection.afterExecute(node, write, System.nanoTime() - t0);
+                recorded = null;
+                return wrapResult(result);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (!(cause instanceof SQLException)) {
+                    throw cause;
+                }
+                SQLException sql = (SQLException) cause;
+                boolean retry = recorded != null && attempt < 3 && connection.mayRetryRead(node, sql);
+                SQLException reported = connection.onError(node, sql, System.nanoTime() - t0);
+                if (!retry) {
+                    throw reported;
+                }
+                moveToAnotherNode(reported);
+            }
+        }
+    }
+
+    /** Re-creates this statement on the node the connection now routes to and replays the recorded calls. */
+    private void moveToAnotherNode(SQLException failure) throws SQLException {
         try {
-            result = method.invoke(target, args);
+            NodeConnection next = connection.retarget();
+            Statement fresh = factory.create(next.physical);
+            connection.statementCreated(next, fresh);
+            node = next;
+            target = fresh;
+            for (Object[] call : recorded) {
+                ((Method) call[0]).invoke(fresh, (Object[]) call[1]);
+            }
+        } catch (InvocationTargetException e) {
+            SQLException ex = e.getCause() instanceof SQLException ? (SQLException) e.getCause()
+                    : new SQLException("replaying a statement on another node failed: " + e.getCause(), "08006", e.getCause());
+            ex.addSuppressed(failure);
+            throw ex;
+        } catch (IllegalAccessException e) {
+            throw new SQLException("replaying a statement on another node failed: " + e, "08006", e);
+        } catch (SQLException e) {
+            e.addSuppressed(failure);
+            throw e;
+        }
+    }
+
+    private Object call(Method method, Object[] args, boolean timed, long t0) throws Throwable {
+        try {
+            return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException) {
-                connection.onError(node, (SQLException) cause, execute ? System.nanoTime() - t0 : 0);
+                throw connection.onError(node, (SQLException) cause, timed ? System.nanoTime() - t0 : 0);
             }
             throw cause;
         }
-        if (execute) {
-            boolean write = name.startsWith("executeUpdate") || name.startsWith("executeLargeUpdate")
-                    || name.endsWith("Batch") || (name.equals("execute") && Boolean.FALSE.equals(result));
-            connection.afterExecute(node, write, System.nanoTime() - t0);
-        } else if (name.equals("close")) {
-            connection.statementClosed(node, target);
-        }
+    }
+
+    private Object wrapResult(Object result) {
         if (result instanceof ResultSet) {
             return ResultSetHandler.wrap(connection, node, (ResultSet) result, proxy);
         }
@@ -146,7 +206,7 @@ final class StatementHandler implements InvocationHandler {
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof SQLException) {
-                    connection.onError(node, (SQLException) cause, 0);
+                    throw connection.onError(node, (SQLException) cause, 0);
                 }
                 throw cause;
             }
