@@ -100,7 +100,7 @@ final class Cluster {
         c.setPassword(PASSWORD);
         c.setMaximumPoolSize(4);
         c.setMinimumIdle(0);
-        c.setConnectionTimeout(250);
+        c.setConnectionTimeout(1000);
         c.setValidationTimeout(250);
         c.setInitializationFailTimeout(-1);
         return new HikariDataSource(c);
