@@ -1,5 +1,6 @@
 package io.lb4j.jdbc;
 
+import io.lb4j.algorithms.RoundRobin;
 import io.lb4j.api.EndpointStats;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
@@ -130,7 +131,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
             return n == null ? null : n.dataSource;
         }, b.replicationCheck, b.maxLag);
         this.primaryPool = LoadBalancingPool.builder(name + "-primary")
-                .strategy(new Strategies4Jdbc.Rotation())
+                .strategy(new RoundRobin())
                 .config(PoolConfig.custom()
                         .passiveHealth(PassiveHealth.disabled())
                         .maxEjectionPercent(100)

@@ -98,7 +98,7 @@ final class Cluster {
         c.setJdbcUrl(url(port));
         c.setUsername(USER);
         c.setPassword(PASSWORD);
-        c.setMaximumPoolSize(4);
+        c.setMaximumPoolSize(10);
         c.setMinimumIdle(0);
         c.setConnectionTimeout(1000);
         c.setValidationTimeout(250);

@@ -70,6 +70,28 @@ class LbDriverTest {
     }
 
     @Test
+    void strategyFromTheUrlBalancesByConnectionsHeld() throws Exception {
+        String url = url("lb.strategy=wlc");
+        java.util.List<Connection> held = new java.util.ArrayList<>();
+        Map<Long, Integer> counts = new TreeMap<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                Connection c = DriverManager.getConnection(url, Cluster.credentials());
+                held.add(c);
+                c.setReadOnly(true);
+                counts.merge(serverId(c), 1, Integer::sum);
+            }
+        } finally {
+            for (Connection c : held) {
+                c.close();
+            }
+        }
+        assertThat(counts).containsExactly(Map.entry(2L, 3), Map.entry(3L, 3));
+        assertThat(LbDriver.dataSource(url, Cluster.credentials()).replicaPool().strategy().name())
+                .isEqualTo("weighted-least-connections");
+    }
+
+    @Test
     void credentialsInTheUrlWork() throws Exception {
         String url = url("") + "&user=" + Cluster.USER + "&password=" + Cluster.PASSWORD;
         try (Connection c = DriverManager.getConnection(url)) {

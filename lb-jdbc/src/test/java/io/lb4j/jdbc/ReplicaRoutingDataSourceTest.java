@@ -2,6 +2,8 @@ package io.lb4j.jdbc;
 
 import com.mysql.cj.jdbc.JdbcConnection;
 import com.zaxxer.hikari.HikariDataSource;
+import io.lb4j.algorithms.WeightedLeastConnections;
+import io.lb4j.algorithms.WeightedRoundRobin;
 import io.lb4j.api.HealthState;
 import io.lb4j.api.ManualTicker;
 import io.lb4j.api.Server;
@@ -85,7 +87,7 @@ class ReplicaRoutingDataSourceTest {
                 .primary(Server.builder(Cluster.HOST, primaryPort).id("primary").build(), pool("primary", primaryPort))
                 .replica(Server.builder(Cluster.HOST, replica1Port).id("replica1").build(), pool("replica1", replica1Port))
                 .replica(Server.builder(Cluster.HOST, replica2Port).id("replica2").build(), pool("replica2", replica2Port))
-                .strategy(new Strategies4Jdbc.Rotation())
+                .strategy(new Rotation())
                 .scheduleHealthChecks(false)
                 .checkTimeout(Duration.ofSeconds(2))
                 .rise(1)
@@ -182,11 +184,41 @@ class ReplicaRoutingDataSourceTest {
                 .primary(pool("primary", PRIMARY_PORT))
                 .replica(Server.builder(Cluster.HOST, REPLICA1_PORT).id("replica1").weight(3).build(), pool("replica1", REPLICA1_PORT))
                 .replica(Server.builder(Cluster.HOST, REPLICA2_PORT).id("replica2").weight(1).build(), pool("replica2", REPLICA2_PORT))
-                .strategy(new WeightedRotation())
+                .strategy(new WeightedRoundRobin())
                 .scheduleHealthChecks(false)
                 .build();
-        // smooth weighted rotation 3:1: exactly 75 and 25 of 100
+        // nginx smooth weighted round robin 3:1: every 4 picks are 3 and 1, so exactly 75 and 25 of 100
         assertThat(readOnlyServerIds(100)).containsExactly(Map.entry((long) REPLICA1_ID, 75), Map.entry((long) REPLICA2_ID, 25));
+    }
+
+    @Test
+    void leastConnectionsSeesConnectionsHeldOnEachReplica() throws SQLException {
+        ds = ReplicaRoutingDataSource.builder()
+                .primary(pool("primary", PRIMARY_PORT))
+                .replica(Server.builder(Cluster.HOST, REPLICA1_PORT).id("replica1").weight(3).build(), pool("replica1", REPLICA1_PORT))
+                .replica(Server.builder(Cluster.HOST, REPLICA2_PORT).id("replica2").weight(1).build(), pool("replica2", REPLICA2_PORT))
+                .strategy(new WeightedLeastConnections())
+                .scheduleHealthChecks(false)
+                .build();
+        List<Connection> held = new ArrayList<>();
+        Map<Long, Integer> counts = new TreeMap<>();
+        try {
+            for (int i = 0; i < 8; i++) { // each holds its replica connection: in-flight until closed
+                Connection c = ds.getConnection();
+                held.add(c);
+                c.setReadOnly(true);
+                counts.merge(serverId(c), 1, Integer::sum);
+            }
+            // weighted least connections keeps in-flight/weight level: 8 held connections split 6:2
+            assertThat(counts).containsExactly(Map.entry((long) REPLICA1_ID, 6), Map.entry((long) REPLICA2_ID, 2));
+            assertThat(ds.stats("replica1").inFlight()).isEqualTo(6);
+            assertThat(ds.stats("replica2").inFlight()).isEqualTo(2);
+        } finally {
+            for (Connection c : held) {
+                c.close();
+            }
+        }
+        assertThat(ds.stats("replica1").inFlight() + ds.stats("replica2").inFlight()).isZero();
     }
 
     @Test
