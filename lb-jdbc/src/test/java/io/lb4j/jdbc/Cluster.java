@@ -138,8 +138,36 @@ final class Cluster {
         }
     }
 
-    /** Restarts replication on a replica with no delay and waits for it to catch up. */
+    /** Restarts replication on a replica with no delay. */
     static void restoreReplication(int port) throws SQLException {
         execute(port, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=0", "START SLAVE");
+    }
+
+    /**
+     * Waits (at most 15 s) until both replicas replicate (IO and SQL threads running, lag 0) and have
+     * applied everything the primary wrote, so that every test starts from a healthy cluster.
+     */
+    static void awaitHealthyReplication() throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        for (int port : new int[]{REPLICA1_PORT, REPLICA2_PORT}) {
+            while (!replicating(port)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("replica on port " + port + " is not replicating after 15s");
+                }
+                Thread.sleep(100);
+            }
+        }
+        awaitReplicasInSync();
+    }
+
+    private static boolean replicating(int port) throws SQLException {
+        try (Connection c = direct(port); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
+            if (!rs.next()) {
+                return false;
+            }
+            String lag = rs.getString("Seconds_Behind_Master");
+            return "Yes".equals(rs.getString("Slave_IO_Running")) && "Yes".equals(rs.getString("Slave_SQL_Running"))
+                    && "0".equals(lag) && rs.getLong("SQL_Delay") == 0;
+        }
     }
 }

@@ -26,10 +26,10 @@ class LbDriverTest {
     private HikariDataSource hikari;
 
     @BeforeEach
-    void setUp() throws SQLException {
+    void setUp() throws Exception {
         Cluster.require();
         Cluster.execute(Cluster.PRIMARY_PORT, "CREATE TABLE IF NOT EXISTS ryw (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL)");
-        Cluster.awaitReplicasInSync();
+        Cluster.awaitHealthyReplication();
     }
 
     @AfterEach

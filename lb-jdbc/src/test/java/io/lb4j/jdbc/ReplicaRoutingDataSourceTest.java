@@ -50,10 +50,10 @@ class ReplicaRoutingDataSourceTest {
     private ReplicaRoutingDataSource ds;
 
     @BeforeEach
-    void setUp() throws SQLException {
+    void setUp() throws Exception {
         Cluster.require();
         Cluster.execute(PRIMARY_PORT, "CREATE TABLE IF NOT EXISTS ryw (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL)");
-        Cluster.awaitReplicasInSync();
+        Cluster.awaitHealthyReplication();
     }
 
     @AfterEach
@@ -67,7 +67,7 @@ class ReplicaRoutingDataSourceTest {
         if (touchedReplication) {
             Cluster.restoreReplication(REPLICA1_PORT);
             Cluster.restoreReplication(REPLICA2_PORT);
-            Cluster.awaitReplicasInSync();
+            Cluster.awaitHealthyReplication();
         }
     }
 
@@ -236,6 +236,28 @@ class ReplicaRoutingDataSourceTest {
             assertThat(serverId(c)).isEqualTo(PRIMARY_ID);
             c.commit();
         }
+    }
+
+    @Test
+    void springReadOnlyTransactionSequenceReadsFromAReplicaAndResetsToThePrimary() throws SQLException {
+        ds = routing().build();
+        try (Connection c = ds.getConnection()) {
+            // DataSourceTransactionManager.doBegin with readOnly = true and an isolation level
+            c.setReadOnly(true);
+            int previousIsolation = c.getTransactionIsolation();
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            if (c.getAutoCommit()) {
+                c.setAutoCommit(false);
+            }
+            assertThat(serverId(c)).isIn((long) REPLICA1_ID, (long) REPLICA2_ID);
+            c.commit();
+            // doCleanupAfterCompletion
+            c.setAutoCommit(true);
+            c.setTransactionIsolation(previousIsolation);
+            c.setReadOnly(false);
+            assertThat(serverId(c)).isEqualTo(PRIMARY_ID);
+        }
+        assertThat(ds.stats()).allSatisfy(s -> assertThat(s.inFlight()).isZero());
     }
 
     @Test
@@ -432,8 +454,8 @@ class ReplicaRoutingDataSourceTest {
     @Test
     void readYourWritesSessionFallsBackToThePrimaryWhenTheReplicaIsTooFarBehind() throws Exception {
         touchedReplication = true;
-        Cluster.execute(REPLICA1_PORT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=3", "START SLAVE");
-        ds = routing().readYourWrites(ReadYourWrites.gtid(Duration.ofMillis(300))).build();
+        Cluster.execute(REPLICA1_PORT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=5", "START SLAVE");
+        ds = routing().readYourWrites(ReadYourWrites.gtid(Duration.ofSeconds(1))).build();
         List<Long> readers = new ArrayList<>();
         try (Connection c = ds.getConnection()) {
             for (int i = 0; i < 4; i++) {
@@ -444,14 +466,14 @@ class ReplicaRoutingDataSourceTest {
                 readers.add(serverId(c));
             }
         }
-        // the rotation offers replica1 (3 s behind) and replica2 in turn: replica1's turns go to the primary
+        // the rotation offers replica1 (5 s behind, more than the 1 s wait) and replica2 in turn: replica1's turns go to the primary
         assertThat(readers).containsExactly((long) PRIMARY_ID, (long) REPLICA2_ID, (long) PRIMARY_ID, (long) REPLICA2_ID);
     }
 
     @Test
     void withoutReadYourWritesADelayedReplicaMissesTheWrite() throws Exception {
         touchedReplication = true;
-        Cluster.execute(REPLICA1_PORT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=3", "START SLAVE");
+        Cluster.execute(REPLICA1_PORT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=5", "START SLAVE");
         ds = routing().build();
         try (Connection c = ds.getConnection()) {
             String v = insert(c);
