@@ -10,7 +10,12 @@ final class Errors {
     private Errors() {
     }
 
-    /** Whether {@code e} says the connection to the server is broken (SQLSTATE class 08 or a connection exception type). */
+    /**
+     * Whether {@code e} says the connection to the server is broken: SQLSTATE class 08, or a connection
+     * exception type. A {@link SQLTransientConnectionException} with neither SQLSTATE nor cause is a
+     * client-side pool that had no free connection in time (HikariCP's "Connection is not available"
+     * while the database is fine): that says nothing about the server and is not a failure.
+     */
     static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException) {
@@ -18,8 +23,10 @@ final class Errors {
                 if (state != null && state.startsWith("08")) {
                     return true;
                 }
-                if (t instanceof SQLNonTransientConnectionException || t instanceof SQLTransientConnectionException
-                        || t instanceof SQLRecoverableException) {
+                if (t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException) {
+                    return true;
+                }
+                if (t instanceof SQLTransientConnectionException && (state != null || t.getCause() != null)) {
                     return true;
                 }
             }

@@ -206,7 +206,11 @@ final class RoutingConnection implements Connection {
                 throw new SQLNonTransientConnectionException(node.describe() + ": its data source returned no connection", "08001");
             }
         } catch (SQLException | RuntimeException e) {
-            lease.failure(e, System.nanoTime() - t0);
+            if (e instanceof SQLException && !Errors.isConnectionFailure(e)) {
+                lease.drop(); // e.g. the node's own pool had no free connection: says nothing about the node
+            } else {
+                lease.failure(e, System.nanoTime() - t0);
+            }
             throw e instanceof SQLException ? (SQLException) e
                     : new SQLNonTransientConnectionException(node.describe() + ": " + Errors.describe(e), "08001", e);
         }

@@ -93,12 +93,16 @@ final class Cluster {
 
     /** A small HikariCP pool for one node, as a user would build it (fails fast, does not pre-fill). */
     static HikariDataSource pool(String name, int port) {
+        return pool(name, port, 10);
+    }
+
+    static HikariDataSource pool(String name, int port, int maxSize) {
         HikariConfig c = new HikariConfig();
         c.setPoolName("test-" + name);
         c.setJdbcUrl(url(port));
         c.setUsername(USER);
         c.setPassword(PASSWORD);
-        c.setMaximumPoolSize(10);
+        c.setMaximumPoolSize(maxSize);
         c.setMinimumIdle(0);
         c.setConnectionTimeout(1000);
         c.setValidationTimeout(250);
@@ -138,6 +142,25 @@ final class Cluster {
         }
     }
 
+    /** Sets a replica's MASTER_DELAY (restarting replication) and waits until its threads run again. */
+    static void delayReplication(int port, int seconds) throws SQLException, InterruptedException {
+        execute(port, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=" + seconds, "START SLAVE");
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!threadsRunning(port)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("replica on port " + port + " did not restart replication in 15s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean threadsRunning(int port) throws SQLException {
+        try (Connection c = direct(port); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW SLAVE STATUS")) {
+            return rs.next() && "Yes".equals(rs.getString("Slave_IO_Running")) && "Yes".equals(rs.getString("Slave_SQL_Running"))
+                    && rs.getString("Seconds_Behind_Master") != null;
+        }
+    }
+
     /** Restarts replication on a replica with no delay. */
     static void restoreReplication(int port) throws SQLException {
         execute(port, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=0", "START SLAVE");
@@ -148,16 +171,28 @@ final class Cluster {
      * applied everything the primary wrote, so that every test starts from a healthy cluster.
      */
     static void awaitHealthyReplication() throws SQLException, InterruptedException {
+        awaitHealthyReplication(1);
+    }
+
+    /** As {@link #awaitHealthyReplication()}, with {@code idleReadings} readings 100 ms apart (3 after a restart). */
+    static void awaitHealthyReplication(int idleReadings) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + 15_000_000_000L;
+        awaitReplicasInSync();
         for (int port : new int[]{REPLICA1_PORT, REPLICA2_PORT}) {
-            while (!replicating(port)) {
+            // three idle readings in a row: right after START SLAVE, MariaDB briefly reports a lag as long as
+            // the primary's uptime while it replays the primary's format description event
+            int idle = 0;
+            while (true) {
+                idle = replicating(port) ? idle + 1 : 0;
+                if (idle >= idleReadings) {
+                    break;
+                }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("replica on port " + port + " is not replicating after 15s");
+                    throw new IllegalStateException("replica on port " + port + " is not replicating idle after 15s");
                 }
                 Thread.sleep(100);
             }
         }
-        awaitReplicasInSync();
     }
 
     private static boolean replicating(int port) throws SQLException {
@@ -167,7 +202,8 @@ final class Cluster {
             }
             String lag = rs.getString("Seconds_Behind_Master");
             return "Yes".equals(rs.getString("Slave_IO_Running")) && "Yes".equals(rs.getString("Slave_SQL_Running"))
-                    && "0".equals(lag) && rs.getLong("SQL_Delay") == 0;
+                    && "0".equals(lag) && rs.getLong("SQL_Delay") == 0
+                    && String.valueOf(rs.getString("Slave_SQL_Running_State")).contains("read all relay log");
         }
     }
 }

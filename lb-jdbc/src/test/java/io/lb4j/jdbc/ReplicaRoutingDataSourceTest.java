@@ -67,7 +67,7 @@ class ReplicaRoutingDataSourceTest {
         if (touchedReplication) {
             Cluster.restoreReplication(REPLICA1_PORT);
             Cluster.restoreReplication(REPLICA2_PORT);
-            Cluster.awaitHealthyReplication();
+            Cluster.awaitHealthyReplication(3);
         }
     }
 
@@ -331,6 +331,29 @@ class ReplicaRoutingDataSourceTest {
     }
 
     @Test
+    void exhaustedNodePoolSpillsToAnotherReplicaWithoutEjectingIt() throws Exception {
+        ds = ReplicaRoutingDataSource.builder()
+                .primary(pool("primary", PRIMARY_PORT))
+                .replica(Server.builder(Cluster.HOST, REPLICA1_PORT).id("replica1").build(), own(Cluster.pool("replica1", REPLICA1_PORT, 1)))
+                .replica(Server.builder(Cluster.HOST, REPLICA2_PORT).id("replica2").build(), pool("replica2", REPLICA2_PORT))
+                .strategy(new Rotation())
+                .scheduleHealthChecks(false)
+                .build();
+        try (Connection a = ds.getConnection(); Connection b = ds.getConnection(); Connection c = ds.getConnection()) {
+            a.setReadOnly(true);
+            b.setReadOnly(true);
+            c.setReadOnly(true);
+            assertThat(serverId(a)).isEqualTo(REPLICA1_ID); // holds replica1's only pooled connection
+            assertThat(serverId(b)).isEqualTo(REPLICA2_ID);
+            assertThat(serverId(c)).isEqualTo(REPLICA2_ID); // replica1's pool timed out: the read moved on
+        }
+        NodeStats r1 = ds.stats("replica1");
+        assertThat(r1.state()).isEqualTo(HealthState.UP);
+        assertThat(r1.failures()).isZero();
+        assertThat(ds.replicaPool().stats("replica1").drops()).isEqualTo(1);
+    }
+
+    @Test
     void connectionFailureOnAStatementCountsAgainstItsReplica() throws Exception {
         TcpProxy proxy = own(new TcpProxy(REPLICA1_PORT));
         ds = routing(PRIMARY_PORT, proxy.port(), REPLICA2_PORT).passiveHealth(PassiveHealth.nginx(1, Duration.ofSeconds(30))).build();
@@ -367,11 +390,12 @@ class ReplicaRoutingDataSourceTest {
         ds.checkHealthNow();
         assertThat(ds.stats("replica2").state()).isEqualTo(HealthState.UP);
         assertThat(ds.stats("replica2").lagSeconds()).isZero();
-        Cluster.execute(REPLICA2_PORT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=4", "START SLAVE");
+        Cluster.delayReplication(REPLICA2_PORT, 4);
         try (Connection c = ds.getConnection()) {
             insert(c);
         }
-        probeUntil(() -> ds.stats("replica2").state() == HealthState.EJECTED, Duration.ofSeconds(10), "replica2 lagging beyond 1s");
+        probeUntil(() -> ds.stats("replica2").state() == HealthState.EJECTED && ds.stats("replica2").lagSeconds() > 1,
+                Duration.ofSeconds(10), "replica2 lagging beyond 1s");
         assertThat(ds.stats("replica2").lagSeconds()).isGreaterThan(1);
         assertThat(readOnlyServerIds(10)).containsExactly(Map.entry((long) REPLICA1_ID, 10));
         probeUntil(() -> ds.stats("replica2").state() == HealthState.UP, Duration.ofSeconds(15), "replica2 caught up");
@@ -454,7 +478,7 @@ class ReplicaRoutingDataSourceTest {
     @Test
     void readYourWritesSessionFallsBackToThePrimaryWhenTheReplicaIsTooFarBehind() throws Exception {
         touchedReplication = true;
-        Cluster.execute(REPLICA1_PORT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=5", "START SLAVE");
+        Cluster.delayReplication(REPLICA1_PORT, 5);
         ds = routing().readYourWrites(ReadYourWrites.gtid(Duration.ofSeconds(1))).build();
         List<Long> readers = new ArrayList<>();
         try (Connection c = ds.getConnection()) {
@@ -473,7 +497,7 @@ class ReplicaRoutingDataSourceTest {
     @Test
     void withoutReadYourWritesADelayedReplicaMissesTheWrite() throws Exception {
         touchedReplication = true;
-        Cluster.execute(REPLICA1_PORT, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY=5", "START SLAVE");
+        Cluster.delayReplication(REPLICA1_PORT, 5);
         ds = routing().build();
         try (Connection c = ds.getConnection()) {
             String v = insert(c);
