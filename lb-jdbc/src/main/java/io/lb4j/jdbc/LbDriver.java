@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * <table>
  *   <caption>options</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>lb.strategy</td><td>round-robin</td><td>{@code Strategies.byName}: round-robin, wrr, wlc, lc, p2c, peak-ewma, ...</td></tr>
+ *   <tr><td>lb.strategy</td><td>round-robin</td><td>{@code Strategies.byName}: round-robin (rr), wrr, random, lc, wlc, sed, nq, least-request, peak-ewma, ...</td></tr>
  *   <tr><td>lb.maxLag</td><td>30s</td><td>largest replication lag; {@code off} for no limit</td></tr>
  *   <tr><td>lb.replicationCheck</td><td>true</td><td>probe {@code SHOW REPLICA STATUS} besides {@code SELECT 1}</td></tr>
  *   <tr><td>lb.readFromPrimaryWhenNoReplicas</td><td>true</td><td>false: reads fail when no replica is eligible</td></tr>

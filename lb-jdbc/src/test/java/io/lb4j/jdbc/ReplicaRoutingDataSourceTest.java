@@ -635,6 +635,14 @@ class ReplicaRoutingDataSourceTest {
     }
 
     @Test
+    void closedDataSourceRefusesNewConnections() {
+        ds = routing().build();
+        ds.close();
+        assertThat(ds.isClosed()).isTrue();
+        assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class).hasMessageContaining("'test' is closed");
+    }
+
+    @Test
     void getConnectionWithCredentialsIsRefused() {
         ds = routing().build();
         assertThatThrownBy(() -> ds.getConnection("u", "p")).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
