@@ -70,6 +70,21 @@ class LbDriverTest {
     }
 
     @Test
+    void mariadbUrlsRunOverMariadbConnectorJ() throws Exception {
+        String url = "jdbc:lb:mariadb://" + Cluster.HOST + ":" + Cluster.PRIMARY_PORT + "," + Cluster.HOST + ":"
+                + Cluster.REPLICA1_PORT + "," + Cluster.HOST + ":" + Cluster.REPLICA2_PORT + "/" + Cluster.DATABASE
+                + "?connectTimeout=2000&socketTimeout=15000&lb.scheduleHealthChecks=false&lb.strategy=rr";
+        assertThat(readOnlyServerIds(() -> DriverManager.getConnection(url, Cluster.credentials()), 20))
+                .containsExactly(Map.entry(2L, 10), Map.entry(3L, 10));
+        try (Connection c = DriverManager.getConnection(url, Cluster.credentials());
+             Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("INSERT INTO ryw (v) VALUES ('mariadb-driver')")).isEqualTo(1);
+            assertThat(serverId(c)).isEqualTo(PRIMARY_ID);
+            assertThat(c.isWrapperFor(org.mariadb.jdbc.Connection.class)).isTrue(); // the physical one is MariaDB's
+        }
+    }
+
+    @Test
     void strategyFromTheUrlBalancesByConnectionsHeld() throws Exception {
         String url = url("lb.strategy=wlc");
         java.util.List<Connection> held = new java.util.ArrayList<>();

@@ -159,16 +159,6 @@ class LbDriverUrlTest {
     }
 
     @Test
-    void mariadbUrlWithoutMariadbDriverSaysWhichArtifactIsMissing() throws SQLException {
-        try (java.sql.Connection c = DriverManager.getConnection("jdbc:lb:mariadb://127.0.0.1:1/db?lb.scheduleHealthChecks=false")) {
-            assertThatThrownBy(c::createStatement).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("primary '127.0.0.1:1'")
-                    .hasMessageContaining("no JDBC driver for jdbc:mariadb://127.0.0.1:1/db")
-                    .hasMessageContaining("org.mariadb.jdbc:mariadb-java-client");
-        }
-    }
-
-    @Test
     void primaryOnlyUrlIsAccepted() throws SQLException {
         ReplicaRoutingDataSource ds = LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false", null);
         assertThat(ds.replicaNames()).isEmpty();

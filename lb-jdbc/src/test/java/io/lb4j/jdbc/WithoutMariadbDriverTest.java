@@ -1,0 +1,32 @@
+package io.lb4j.jdbc;
+
+import org.junit.jupiter.api.Test;
+
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Runs in its own Surefire execution whose class path lacks MariaDB Connector/J (see lb-jdbc's pom), so
+ * the message a user sees when the driver is missing is tested for real.
+ */
+class WithoutMariadbDriverTest {
+
+    @Test
+    void theMariadbDriverIsReallyAbsentHere() {
+        assertThatThrownBy(() -> Class.forName("org.mariadb.jdbc.Driver")).isInstanceOf(ClassNotFoundException.class);
+        assertThat(LbDriver.class).isNotNull();
+    }
+
+    @Test
+    void mariadbUrlWithoutMariadbDriverSaysWhichArtifactIsMissing() throws SQLException {
+        try (java.sql.Connection c = DriverManager.getConnection("jdbc:lb:mariadb://127.0.0.1:1/db?lb.scheduleHealthChecks=false")) {
+            assertThatThrownBy(c::createStatement).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("primary '127.0.0.1:1'")
+                    .hasMessageContaining("no JDBC driver for jdbc:mariadb://127.0.0.1:1/db")
+                    .hasMessageContaining("org.mariadb.jdbc:mariadb-java-client");
+        }
+    }
+}
