@@ -24,6 +24,11 @@ public final class StrategyCatalog {
         return List.of("rotation");
     }
 
+    /** The strategies the demo runs by default (about a minute in all). */
+    public static List<String> demoDefaults() {
+        return List.of("rotation");
+    }
+
     /** A strategy with production defaults (thread-local random, system ticker). */
     public static Strategy create(String name) {
         return create(name, null, Ticker.system());
