@@ -28,10 +28,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -102,6 +104,7 @@ public final class LoadBalancingPool implements Pool {
             for (Map.Entry<Server, Boolean> e : b.servers.entrySet()) {
                 Member m = newMember(e.getKey());
                 m.adminDown = e.getValue();
+                m.state = m.adminDown ? HealthState.DOWN : HealthState.UP;
                 members.put(m.id(), m);
             }
             rebuild(ticker.read(), events);
@@ -340,7 +343,7 @@ public final class LoadBalancingPool implements Pool {
         if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
             m.breakerOpenSince = ticker.read();
         }
-        if (!m.removed) {
+        if (!m.removed && !lock.isHeldByCurrentThread()) { // a rebuild in progress reads the new state itself
             update("circuit breaker " + event.getStateTransition());
         }
     }
@@ -463,6 +466,7 @@ public final class LoadBalancingPool implements Pool {
             long now = ticker.read();
             Member m = newMember(server);
             m.adminDown = down;
+            m.state = down ? HealthState.DOWN : HealthState.UP;
             startRamp(m, now);
             members.put(m.id(), m);
             events.add(new HealthEvent(name, server, HealthEvent.Kind.ADDED, m.state, m.state, "added", now));
@@ -818,7 +822,8 @@ public final class LoadBalancingPool implements Pool {
                 if (m.breaker.tryAcquirePermission()) {
                     m.breaker.releasePermission();
                 } else {
-                    long until = m.breakerOpenSince + Math.max(1_000_000L,
+                    // resilience4j lets the first permission through strictly after the wait
+                    long until = m.breakerOpenSince + 1 + Math.max(1_000_000L,
                             breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) * 1_000_000L);
                     if (until - now <= 0) {
                         until = now + 1_000_000L;
@@ -844,6 +849,7 @@ public final class LoadBalancingPool implements Pool {
             }
         }
         wanting.sort((a, b) -> Long.compare(a.ejectionSince() - now, b.ejectionSince() - now));
+        Set<Member> ejectable = new HashSet<>(wanting.subList(0, Math.min(cap, wanting.size())));
         // 3. states
         List<Member> upPrimaries = new ArrayList<>();
         List<Member> upBackups = new ArrayList<>();
@@ -860,7 +866,7 @@ public final class LoadBalancingPool implements Pool {
                 after = HealthState.DOWN;
             } else if (m.draining) {
                 after = HealthState.DRAINING;
-            } else if (m.wantsEjection() && wanting.indexOf(m) < cap) {
+            } else if (ejectable.contains(m)) {
                 after = HealthState.EJECTED;
             } else {
                 after = HealthState.UP;

@@ -1,0 +1,81 @@
+package io.lb4j.algorithms;
+
+import io.lb4j.api.Endpoint;
+
+import java.util.List;
+
+/**
+ * Validation and snapshotting of the endpoint list a strategy's {@code newPicker} receives. Internal to
+ * lb4j: every message names the argument, the offending element and what is allowed, so that no
+ * {@link NullPointerException} or {@link IndexOutOfBoundsException} escapes a public entry point.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class EndpointArrays {
+    private EndpointArrays() {
+    }
+
+    /**
+     * Copies {@code endpoints} into an array after checking that the list is non-null, non-empty and has
+     * no null element.
+     *
+     * @throws IllegalArgumentException naming {@code endpoints} and the bad element
+     */
+    static Endpoint[] copy(List<Endpoint> endpoints) {
+        if (endpoints == null) {
+            throw new IllegalArgumentException("endpoints must not be null");
+        }
+        int n = endpoints.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("endpoints must not be empty: a picker needs at least one endpoint");
+        }
+        Endpoint[] array = new Endpoint[n];
+        for (int i = 0; i < n; i++) {
+            Endpoint e = endpoints.get(i);
+            if (e == null) {
+                throw new IllegalArgumentException("endpoints[" + i + "] must not be null");
+            }
+            if (e.server() == null) {
+                throw new IllegalArgumentException("endpoints[" + i + "].server() must not be null");
+            }
+            array[i] = e;
+        }
+        return array;
+    }
+
+    /**
+     * Reads every endpoint's weight once (the weight changes only when the pool publishes a new picker).
+     *
+     * @throws IllegalArgumentException naming the endpoint when a weight is not a finite number &gt; 0
+     */
+    static double[] weights(Endpoint[] endpoints) {
+        double[] w = new double[endpoints.length];
+        for (int i = 0; i < endpoints.length; i++) {
+            double weight = endpoints[i].weight();
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("endpoints[" + i + "] (" + endpoints[i].server().id()
+                        + ") weight must be a finite number > 0, was " + weight);
+            }
+            w[i] = weight;
+        }
+        return w;
+    }
+
+    /** Whether every weight equals the first one. */
+    static boolean allEqual(double[] weights) {
+        for (int i = 1; i < weights.length; i++) {
+            if (weights[i] != weights[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code null} check for an injected collaborator, with a message naming it. */
+    static <T> T notNull(String field, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+        return value;
+    }
+}

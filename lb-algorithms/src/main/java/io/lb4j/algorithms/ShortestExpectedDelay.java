@@ -1,0 +1,112 @@
+package io.lb4j.algorithms;
+
+import io.lb4j.api.Endpoint;
+import io.lb4j.api.PickContext;
+import io.lb4j.api.Picker;
+import io.lb4j.api.Strategy;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * Shortest expected delay: the endpoint with the smallest {@code (inFlight + 1) / weight}, as the LVS
+ * {@code sed} scheduler ({@code ip_vs_sed.c}; Jinsong Wang's "expected delay" of the new request on a
+ * server that serves {@code weight} requests per unit of time). Unlike {@link WeightedLeastConnections},
+ * the {@code + 1} counts the request being placed, so weights matter even when nothing is in flight: with
+ * weights 1 and 2 and no requests, {@code sed} picks the weight-2 server ({@code 1/2 < 1/1}) while
+ * {@code wlc} sees a tie ({@code 0/1 = 0/2}). The ratios are compared by cross-multiplication,
+ * {@code (a.inFlight + 1) * b.weight < (b.inFlight + 1) * a.weight}, in {@code double} (exact for integer
+ * weights and any {@code int} count).
+ *
+ * <p><b>Ties</b> are broken by scanning from a rotating start (an {@link AtomicLong} kept in the strategy,
+ * initialised from the injected {@link RandomGenerator}); LVS always takes the first.
+ *
+ * <p>Weights are read once per {@code newPicker}; in-flight counts are read live on every pick.
+ *
+ * <p><b>Cost:</b> per pick O(n): one atomic increment and a scan with two multiplications per endpoint;
+ * no allocation. Per {@code newPicker} O(n).
+ *
+ * <p><b>When not to use it:</b> when the client rarely has concurrent requests and weights are very
+ * uneven: with every count at 0 the heaviest server takes every request until it has enough in flight
+ * (that is the point of {@code sed}, but it starves light servers under sequential load; use
+ * {@link WeightedRoundRobin}); with hundreds of endpoints at high pick rates (O(n) scan; use
+ * {@link LeastRequest}).
+ *
+ * <p><b>Thread safety:</b> {@code newPicker} is called by one thread at a time; pickers are immutable apart
+ * from the shared start position, lock-free, usable from any thread.
+ */
+public final class ShortestExpectedDelay implements Strategy {
+    /** Canonical name. */
+    public static final String NAME = "shortest-expected-delay";
+
+    private final AtomicLong start;
+
+    /** Rotating start drawn from {@link Randoms#threadLocal()}. */
+    public ShortestExpectedDelay() {
+        this(Randoms.threadLocal());
+    }
+
+    /**
+     * @param random draws the initial scan start once, here
+     * @throws IllegalArgumentException if {@code random} is null
+     */
+    public ShortestExpectedDelay(RandomGenerator random) {
+        this.start = new AtomicLong(EndpointArrays.notNull("random", random).nextLong());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code endpoints} is null, empty, holds null or an endpoint
+     *                                  whose weight is not a finite number &gt; 0
+     */
+    @Override
+    public Picker newPicker(List<Endpoint> endpoints) {
+        Endpoint[] array = EndpointArrays.copy(endpoints);
+        double[] weights = EndpointArrays.weights(array);
+        return array.length == 1 ? new RoundRobin.SinglePicker(array[0]) : new SedPicker(array, weights, start);
+    }
+
+    @Override
+    public String toString() {
+        return NAME;
+    }
+
+    private static final class SedPicker implements Picker {
+        private final Endpoint[] endpoints;
+        private final double[] weights;
+        private final AtomicLong start;
+
+        SedPicker(Endpoint[] endpoints, double[] weights, AtomicLong start) {
+            this.endpoints = endpoints;
+            this.weights = weights;
+            this.start = start;
+        }
+
+        @Override
+        public Endpoint pick(PickContext context) {
+            Endpoint[] es = endpoints;
+            double[] ws = weights;
+            int n = es.length;
+            int i = Math.floorMod(start.getAndIncrement(), n);
+            int least = i;
+            double leastLoad = es[i].inFlight() + 1.0;
+            for (int k = 1; k < n; k++) {
+                if (++i == n) {
+                    i = 0;
+                }
+                double load = es[i].inFlight() + 1.0;
+                // (inFlight + 1) / weight, compared by cross-multiplication as in ip_vs_sed.c
+                if (load * ws[least] < leastLoad * ws[i]) {
+                    least = i;
+                    leastLoad = load;
+                }
+            }
+            return es[least];
+        }
+    }
+}

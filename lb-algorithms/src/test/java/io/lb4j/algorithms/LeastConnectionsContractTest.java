@@ -1,0 +1,16 @@
+package io.lb4j.algorithms;
+
+import io.lb4j.api.Strategy;
+
+class LeastConnectionsContractTest extends StrategyContract {
+
+    @Override
+    protected Strategy newStrategy() {
+        return new LeastConnections(Randoms.seeded(42));
+    }
+
+    @Override
+    protected boolean weighted() {
+        return false;
+    }
+}
