@@ -1,60 +1,191 @@
 package io.lb4j.benchmarks;
 
-import io.lb4j.api.Endpoint;
-import io.lb4j.api.Picker;
+import io.lb4j.algorithms.DestinationHash;
+import io.lb4j.algorithms.HashingConfig;
+import io.lb4j.algorithms.LeastConnections;
+import io.lb4j.algorithms.LeastRequest;
+import io.lb4j.algorithms.LocalityConfig;
+import io.lb4j.algorithms.LocalityLeastConnections;
+import io.lb4j.algorithms.LocalityLeastConnectionsReplicated;
+import io.lb4j.algorithms.NeverQueue;
+import io.lb4j.algorithms.PeakEwma;
+import io.lb4j.algorithms.PeakEwmaConfig;
+import io.lb4j.algorithms.Randoms;
+import io.lb4j.algorithms.RoundRobin;
+import io.lb4j.algorithms.ShortestExpectedDelay;
+import io.lb4j.algorithms.SourceHash;
+import io.lb4j.algorithms.Strategies;
+import io.lb4j.algorithms.WeightedLeastConnections;
+import io.lb4j.algorithms.WeightedRandom;
+import io.lb4j.algorithms.WeightedRoundRobin;
 import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
 import io.lb4j.benchmarks.sim.StrategyFactory;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Locale;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
- * The strategies the benchmarks, the simulation and the demo run, by name.
+ * The strategies the benchmarks, the simulation and the demo run, by name: every canonical name of
+ * {@link Strategies#names()} (aliases such as {@code rr}, {@code wlc} accepted), plus
+ * {@value #KETAMA} (destination hashing over a ketama ring instead of Maglev).
  *
- * <p>Placeholder until {@code io.lb4j.algorithms.Strategies} lands: only a plain rotation.
+ * <p>{@link #create(String)} goes through {@link Strategies#byName(String)} when the registry knows the
+ * name (production defaults: thread-local random, system ticker); {@link #create(String, RandomGenerator,
+ * Ticker)} builds the same class with a seeded random source and the given ticker, so that simulations
+ * are reproducible.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class StrategyCatalog {
+    /** Destination hashing over a ketama ring (default points), for comparison with Maglev. */
+    public static final String KETAMA = "destination-hash-ketama";
+
+    private static final HashingConfig KETAMA_CONFIG = HashingConfig.custom().table(HashingConfig.Table.KETAMA).build();
+    private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+    private static final List<String> ORDER = List.of(RoundRobin.NAME, WeightedRoundRobin.NAME, WeightedRandom.NAME,
+            LeastConnections.NAME, WeightedLeastConnections.NAME, ShortestExpectedDelay.NAME, NeverQueue.NAME,
+            LeastRequest.NAME, LocalityLeastConnections.NAME, LocalityLeastConnectionsReplicated.NAME,
+            DestinationHash.NAME, SourceHash.NAME, PeakEwma.NAME);
+
+    static {
+        // aliases as documented by Strategies, for names its registry may not (yet) hold
+        ALIASES.put("lblc", LocalityLeastConnections.NAME);
+        ALIASES.put("lblcr", LocalityLeastConnectionsReplicated.NAME);
+        ALIASES.put("dh", DestinationHash.NAME);
+        ALIASES.put("hash", DestinationHash.NAME);
+        ALIASES.put("sh", SourceHash.NAME);
+        ALIASES.put("ip_hash", SourceHash.NAME);
+        ALIASES.put("p2c-ewma", PeakEwma.NAME);
+    }
+
     private StrategyCatalog() {
     }
 
-    /** Every strategy name, in display order. */
+    /** Every canonical strategy name, in display order (the registry's, then any it lacks). */
     public static List<String> names() {
-        return List.of("rotation");
-    }
-
-    /** The strategies the demo runs by default (about a minute in all). */
-    public static List<String> demoDefaults() {
-        return List.of("rotation");
-    }
-
-    /** A strategy with production defaults (thread-local random, system ticker). */
-    public static Strategy create(String name) {
-        return create(name, null, Ticker.system());
-    }
-
-    /** A strategy with the given random source and ticker (for reproducible simulations). */
-    public static Strategy create(String name, RandomGenerator random, Ticker ticker) {
-        if ("rotation".equals(name)) {
-            AtomicLong next = new AtomicLong();
-            return new Strategy() {
-                @Override
-                public String name() {
-                    return "rotation";
-                }
-
-                @Override
-                public Picker newPicker(List<Endpoint> endpoints) {
-                    Endpoint[] e = endpoints.toArray(new Endpoint[0]);
-                    return ctx -> e[(int) Math.floorMod(next.getAndIncrement(), (long) e.length)];
-                }
-            };
+        List<String> names = new ArrayList<>(Strategies.names());
+        for (String n : ORDER) {
+            if (!names.contains(n)) {
+                names.add(n);
+            }
         }
-        throw new IllegalArgumentException("strategy must be one of " + names() + ", was '" + name + "'");
+        return List.copyOf(names);
     }
 
-    /** {@link #create(String, RandomGenerator, Ticker)} as a factory. */
+    /** Every name {@link #create(String)} accepts: canonical names, aliases and {@link #KETAMA}. */
+    public static List<String> accepted() {
+        List<String> all = new ArrayList<>(Strategies.namesAndAliases());
+        for (String n : names()) {
+            if (!all.contains(n)) {
+                all.add(n);
+            }
+        }
+        for (String a : ALIASES.keySet()) {
+            if (!all.contains(a)) {
+                all.add(a);
+            }
+        }
+        all.add(KETAMA);
+        return List.copyOf(all);
+    }
+
+    /** The strategies the demo runs by default: six, eight seconds each, about a minute in all. */
+    public static List<String> demoDefaults() {
+        return List.of(RoundRobin.NAME, WeightedRandom.NAME, LeastConnections.NAME, NeverQueue.NAME,
+                LeastRequest.NAME, PeakEwma.NAME);
+    }
+
+    /**
+     * The canonical name of {@code name} (a canonical name or an alias, case-insensitive).
+     *
+     * @throws IllegalArgumentException naming the accepted names
+     */
+    public static String canonical(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("strategy name must not be null; one of " + accepted());
+        }
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals(KETAMA)) {
+            return KETAMA;
+        }
+        if (ALIASES.containsKey(n)) {
+            return ALIASES.get(n);
+        }
+        if (ORDER.contains(n)) {
+            return n;
+        }
+        if (Strategies.isKnown(n)) {
+            return Strategies.byName(n).name();
+        }
+        throw new IllegalArgumentException("strategy name must be one of " + String.join(", ", accepted())
+                + ", was '" + name + "'");
+    }
+
+    /** The canonical names of {@code names}, in order, without duplicates. */
+    public static List<String> canonicalList(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            String c = canonical(n);
+            if (!out.contains(c)) {
+                out.add(c);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** A new strategy with production defaults, from {@link Strategies#byName(String)} where it knows the name. */
+    public static Strategy create(String name) {
+        String c = canonical(name);
+        if (Strategies.isKnown(c)) {
+            return Strategies.byName(c);
+        }
+        return create(c, Randoms.threadLocal(), Ticker.system());
+    }
+
+    /** A new strategy of the same class with the given random source and ticker (reproducible runs). */
+    public static Strategy create(String name, RandomGenerator random, Ticker ticker) {
+        String c = canonical(name);
+        switch (c) {
+            case RoundRobin.NAME:
+                return new RoundRobin(random);
+            case WeightedRoundRobin.NAME:
+                return new WeightedRoundRobin(random);
+            case WeightedRandom.NAME:
+                return new WeightedRandom(random);
+            case LeastConnections.NAME:
+                return new LeastConnections(random);
+            case WeightedLeastConnections.NAME:
+                return new WeightedLeastConnections(random);
+            case ShortestExpectedDelay.NAME:
+                return new ShortestExpectedDelay(random);
+            case NeverQueue.NAME:
+                return new NeverQueue(random);
+            case LeastRequest.NAME:
+                return new LeastRequest(random);
+            case LocalityLeastConnections.NAME:
+                return new LocalityLeastConnections(LocalityConfig.ofDefaults(), ticker);
+            case LocalityLeastConnectionsReplicated.NAME:
+                return new LocalityLeastConnectionsReplicated(LocalityConfig.ofDefaults(), ticker);
+            case DestinationHash.NAME:
+                return new DestinationHash(HashingConfig.ofDefaults(), random);
+            case SourceHash.NAME:
+                return new SourceHash(HashingConfig.ofDefaults(), random);
+            case PeakEwma.NAME:
+                return new PeakEwma(PeakEwmaConfig.ofDefaults(), random);
+            case KETAMA:
+                return new DestinationHash(KETAMA_CONFIG, random);
+            default:
+                throw new IllegalArgumentException("no seeded constructor known for strategy '" + c
+                        + "'; add it to StrategyCatalog");
+        }
+    }
+
+    /** {@link #create(String, RandomGenerator, Ticker)} as a simulation factory. */
     public static StrategyFactory factory() {
         return StrategyCatalog::create;
     }

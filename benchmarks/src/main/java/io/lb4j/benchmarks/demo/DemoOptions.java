@@ -40,9 +40,8 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
 
     public static DemoOptions parse(String[] args) throws Flags.UsageException {
         Flags f = Flags.parse(args, VALUED, BOOLEANS);
-        List<String> names = StrategyCatalog.names();
         return new DemoOptions(
-                f.list("strategies", defaultStrategies(), names),
+                StrategyCatalog.canonicalList(f.list("strategies", defaultStrategies(), StrategyCatalog.accepted())),
                 f.integer("servers", DEFAULT_SERVERS, 3, 50),
                 f.number("duration", DEFAULT_SECONDS, 1, 3600),
                 f.integer("concurrency", DEFAULT_CONCURRENCY, 1, 512),
@@ -62,6 +61,7 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
                 "",
                 "  --strategies a,b,..  strategies to run (default " + String.join(",", defaultStrategies()) + ")",
                 "                       available: " + String.join(", ", StrategyCatalog.names()),
+                "                       (aliases such as rr, lc, wlc, dh, p2c-ewma are accepted)",
                 "  --servers N          backends, 3..50 (default " + DEFAULT_SERVERS + ")",
                 "  --duration S         seconds per strategy, 1..3600 (default " + (int) DEFAULT_SECONDS + ")",
                 "  --concurrency C      client threads, 1..512 (default " + DEFAULT_CONCURRENCY + ")",

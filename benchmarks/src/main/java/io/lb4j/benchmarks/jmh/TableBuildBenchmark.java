@@ -1,5 +1,10 @@
 package io.lb4j.benchmarks.jmh;
 
+import io.lb4j.algorithms.DestinationHash;
+import io.lb4j.algorithms.HashingConfig;
+import io.lb4j.api.Endpoint;
+import io.lb4j.api.Picker;
+import io.lb4j.benchmarks.Fixtures;
 import org.apache.dubbo.common.URL;
 import org.apache.dubbo.rpc.Invocation;
 import org.apache.dubbo.rpc.Invoker;
@@ -19,9 +24,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cost of an update for the hashing strategies, 100 servers: Dubbo's {@code ConsistentHashSelector}
- * build with {@code hash.nodes=2620} (100 × 2,620 = 262,000 ring points, about 256k), measured as a fresh
- * {@code ConsistentHashLoadBalance} selecting once (the build dominates).
+ * The cost of one update for the hashing strategies, 100 servers (weights 1..4, sum 250):
+ * <ul>
+ *   <li>lb4j {@code DestinationHash} with Maglev, M = 65,537 (the default): {@code newPicker(endpoints)};</li>
+ *   <li>lb4j {@code DestinationHash} with a ketama ring of 1,049 points per unit of weight = 262,250 points
+ *       (about 256k): {@code newPicker(endpoints)};</li>
+ *   <li>Dubbo 3.3.5's {@code ConsistentHashSelector} with {@code hash.nodes=2620} (100 × 2,620 = 262,000
+ *       points), measured as a fresh {@code ConsistentHashLoadBalance} selecting once (the build dominates).</li>
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,15 +44,35 @@ public class TableBuildBenchmark {
     /** Ring points per server for a ~256k-point ring (Dubbo rounds down to a multiple of 4). */
     static final int POINTS_PER_SERVER = 2620;
 
+    /** Ketama points per unit of weight: 1,049 × 250 = 262,250 points in all. */
+    static final int KETAMA_POINTS_PER_WEIGHT = 1049;
+
+    private List<Endpoint> endpoints;
+    private DestinationHash maglev;
+    private DestinationHash ketama;
     private List<Invoker<DubboInvoker.Echo>> invokers;
     private URL url;
     private Invocation invocation;
 
     @Setup
     public void setUp() {
+        endpoints = Fixtures.endpoints(SERVERS);
+        maglev = new DestinationHash(HashingConfig.ofDefaults());
+        ketama = new DestinationHash(HashingConfig.custom().table(HashingConfig.Table.KETAMA)
+                .ketamaPointsPerWeight(KETAMA_POINTS_PER_WEIGHT).build());
         invokers = DubboFixtures.invokers(SERVERS, "hash.nodes=" + POINTS_PER_SERVER);
         url = DubboFixtures.consumerUrl();
         invocation = DubboFixtures.invocations()[0];
+    }
+
+    @Benchmark
+    public Picker lb4jMaglev65537() {
+        return maglev.newPicker(endpoints);
+    }
+
+    @Benchmark
+    public Picker lb4jKetama256k() {
+        return ketama.newPicker(endpoints);
     }
 
     @Benchmark

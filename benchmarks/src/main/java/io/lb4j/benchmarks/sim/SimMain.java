@@ -66,7 +66,8 @@ public final class SimMain {
                 System.out.println(usage());
                 return;
             }
-            strategies = flags.list("strategies", StrategyCatalog.names(), StrategyCatalog.names());
+            strategies = StrategyCatalog.canonicalList(
+                    flags.list("strategies", StrategyCatalog.names(), StrategyCatalog.accepted()));
             List<String> allScenarios = new ArrayList<>();
             for (Scenario s : Scenario.values()) {
                 allScenarios.add(s.cliName());
