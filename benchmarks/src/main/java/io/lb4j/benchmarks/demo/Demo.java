@@ -106,6 +106,7 @@ public final class Demo {
                     .build();
             List<Outcome> outcomes = new ArrayList<>();
             try {
+                warmUp(client, backends, o, out);
                 for (String strategy : o.strategies()) {
                     outcomes.add(runOne(strategy, backends, client, o, out));
                 }
@@ -119,6 +120,38 @@ public final class Demo {
         } finally {
             // HttpServer.stop can take up to a second each (its dispatcher polls): stop them all at once
             backends.parallelStream().forEach(Backend::close);
+        }
+    }
+
+    /**
+     * Sends unmeasured traffic straight to the normal backends for a moment, so that the first strategy
+     * does not pay for JIT compilation and connection set-up.
+     */
+    private static void warmUp(OkHttpClient client, List<Backend> backends, DemoOptions o, PrintStream out)
+            throws InterruptedException {
+        double seconds = Math.min(1.5, o.seconds() / 2);
+        out.printf(Locale.ROOT, "  warming up for %.1f s (not measured)%n", seconds);
+        List<Backend> normal = backends.subList(2, backends.size());
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < o.concurrency(); t++) {
+            int first = t;
+            Thread th = new Thread(() -> {
+                for (int i = first; System.nanoTime() - until < 0; i++) {
+                    Request req = new Request.Builder().url(normal.get(i % normal.size()).url()).build();
+                    try (Response resp = client.newCall(req).execute()) {
+                        resp.body().string();
+                    } catch (IOException | RuntimeException e) {
+                        // warm-up only
+                    }
+                }
+            }, "demo-warmup-" + t);
+            th.setDaemon(true);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(15_000);
         }
     }
 
