@@ -60,9 +60,21 @@ class JmhRatiosTest {
     void judgesTargets() {
         String md = render(sample());
         assertThat(md).contains("| rr within 1.5× baseline at 1000, 1t | 1.25× | met |");
-        assertThat(md).contains("| 0 B/op: rr Picker.pick, 1t | 0 B/op | met |");
+        assertThat(md).contains("| 0 B/op: rr Picker.pick, 1t | 0.00 B/op | met |");
         String slow = render(sample().replace("\"score\":5.0", "\"score\":7.0"));
         assertThat(slow).contains("| rr within 1.5× baseline at 10, 1t | 1.75× | **missed** |");
+    }
+
+    @Test
+    void targetsWithoutMeasurementsAreNotMeasuredRatherThanMissed() {
+        String md = render(sample().replace("\"servers\":\"100\"", "\"servers\":\"200\""));
+        assertThat(md).contains("| rr ≥10× faster than Dubbo roundrobin at 100, 1t | – | not measured |");
+    }
+
+    @Test
+    void allocatingPickerMissesTheZeroBytesTarget() {
+        String md = render(sample().replace("\"score\":0.0,", "\"score\":24.0,"));
+        assertThat(md).contains("| 0 B/op: rr Picker.pick, 1t | 24.00 B/op | **missed** |");
     }
 
     @Test
