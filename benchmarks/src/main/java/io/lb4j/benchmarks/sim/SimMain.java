@@ -129,6 +129,7 @@ public final class SimMain {
                     (System.nanoTime() - started) / 1e9);
         }
         out.println();
+        printSummary(out, scenarios, strategies, all);
         for (Map.Entry<Scenario, Map<String, SimResult>> e : all.entrySet()) {
             printScenario(out, config, e.getKey(), e.getValue());
         }
@@ -151,6 +152,48 @@ public final class SimMain {
             out.println("chart: " + chart.toAbsolutePath());
         }
         return all;
+    }
+
+    /** One line per strategy: p99 in every scenario, then the troubled server's share and error rates. */
+    private static void printSummary(PrintStream out, List<Scenario> scenarios, List<String> strategies,
+                                     Map<Scenario, Map<String, SimResult>> all) {
+        out.println("#### Summary: p99 latency (ms) per scenario");
+        out.println();
+        StringBuilder head = new StringBuilder("| strategy |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (Scenario sc : scenarios) {
+            head.append(' ').append(sc.label()).append(" |");
+            rule.append("---:|");
+        }
+        boolean slow = all.containsKey(Scenario.ONE_SLOW);
+        boolean ff = all.containsKey(Scenario.FAIL_FAST);
+        if (slow) {
+            head.append(" slow server's share |");
+            rule.append("---:|");
+        }
+        if (ff) {
+            head.append(" fail-fast errors (after 1st ejection) |");
+            rule.append("---:|");
+        }
+        out.println(head);
+        out.println(rule);
+        for (String st : strategies) {
+            StringBuilder row = new StringBuilder("| " + st + " |");
+            for (Scenario sc : scenarios) {
+                row.append(' ').append(ms(all.get(sc).get(st).p99Millis())).append(" |");
+            }
+            if (slow) {
+                row.append(String.format(Locale.ROOT, " %.1f%% |", 100 * all.get(Scenario.ONE_SLOW).get(st).share("s0")));
+            }
+            if (ff) {
+                SimResult r = all.get(Scenario.FAIL_FAST).get(st);
+                row.append(' ').append(pct(r.errorRate())).append(" (")
+                        .append(Double.isNaN(r.errorRateAfterEjection()) ? "–" : pct(r.errorRateAfterEjection()))
+                        .append(") |");
+            }
+            out.println(row);
+        }
+        out.println();
     }
 
     private static void printScenario(PrintStream out, SimConfig config, Scenario sc, Map<String, SimResult> row) {
