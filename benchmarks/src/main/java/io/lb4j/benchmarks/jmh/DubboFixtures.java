@@ -6,6 +6,7 @@ import org.apache.dubbo.rpc.Invocation;
 import org.apache.dubbo.rpc.Invoker;
 import org.apache.dubbo.rpc.RpcInvocation;
 import org.apache.dubbo.rpc.RpcStatus;
+import org.apache.dubbo.rpc.model.ServiceModel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,8 @@ final class DubboFixtures {
     static Invocation[] invocations() {
         Invocation[] inv = new Invocation[Fixtures.KEYS];
         for (int i = 0; i < inv.length; i++) {
-            inv[i] = new RpcInvocation(METHOD, SERVICE, SERVICE, new Class<?>[] {String.class},
+            // no ServiceModel: what a consumer without Dubbo's config layer passes
+            inv[i] = new RpcInvocation((ServiceModel) null, METHOD, SERVICE, SERVICE, new Class<?>[] {String.class},
                     new Object[] {Fixtures.key(i)});
         }
         return inv;

@@ -86,6 +86,11 @@ public class PoolBenchmark {
         pool.close();
     }
 
+    /** The pool under test (for the module's fixture tests). */
+    LoadBalancingPool poolForTest() {
+        return pool;
+    }
+
     @Benchmark
     public Server acquireAndSucceed(KeyCursor cursor) {
         int i = cursor.next();
