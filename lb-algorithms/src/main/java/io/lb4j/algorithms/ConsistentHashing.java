@@ -22,7 +22,7 @@ final class ConsistentHashing {
 
     static Picker newPicker(String strategy, HashingConfig config, RandomGenerator random,
                             List<Endpoint> endpoints) {
-        Endpoint[] array = PickerInputs.checkedArray(strategy, endpoints);
+        Endpoint[] array = EndpointArrays.checkedArray(strategy, endpoints);
         if (array.length == 1) {
             return new SinglePicker(array[0]);
         }

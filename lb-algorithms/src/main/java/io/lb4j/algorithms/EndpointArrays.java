@@ -2,7 +2,9 @@ package io.lb4j.algorithms;
 
 import io.lb4j.api.Endpoint;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Validation and snapshotting of the endpoint list a strategy's {@code newPicker} receives. Internal to
@@ -59,6 +61,32 @@ final class EndpointArrays {
             w[i] = weight;
         }
         return w;
+    }
+
+    /**
+     * {@link #copy}, {@link #weights} and distinct server ids, with the strategy's name in front of every
+     * message; for strategies that index endpoints by server id (hashing, locality, peak EWMA).
+     *
+     * @throws IllegalArgumentException when the list is null or empty, holds a null, an endpoint with a
+     *                                  null server, a weight that is not a finite number above zero, or
+     *                                  two endpoints with the same server id
+     */
+    static Endpoint[] checkedArray(String strategy, List<Endpoint> endpoints) {
+        try {
+            Endpoint[] array = copy(endpoints);
+            weights(array);
+            Map<String, Integer> seen = new HashMap<>(array.length * 2);
+            for (int i = 0; i < array.length; i++) {
+                Integer previous = seen.put(array[i].server().id(), i);
+                if (previous != null) {
+                    throw new IllegalArgumentException("endpoints must have distinct server ids, '"
+                            + array[i].server().id() + "' is at indexes " + previous + " and " + i);
+                }
+            }
+            return array;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(strategy + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether every weight equals the first one. */

@@ -87,7 +87,7 @@ public final class HashingConfig {
 
     /** A builder starting from {@code base}'s settings. */
     public static Builder from(HashingConfig base) {
-        PickerInputs.notNull("base", base);
+        EndpointArrays.notNull("base", base);
         Builder b = new Builder();
         b.table = base.table;
         b.maglevTableSize = base.maglevTableSize;
@@ -135,7 +135,7 @@ public final class HashingConfig {
 
         /** The lookup structure; default {@link HashingConfig#DEFAULT_TABLE}. */
         public Builder table(Table table) {
-            this.table = PickerInputs.notNull("table", table);
+            this.table = EndpointArrays.notNull("table", table);
             return this;
         }
 

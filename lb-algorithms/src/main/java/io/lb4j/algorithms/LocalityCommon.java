@@ -19,13 +19,22 @@ final class LocalityCommon {
     /**
      * LVS {@code wlc}: the endpoint with the least {@code inFlight / weight}, compared by
      * cross-multiplication ({@code inFlight_least × weight_e > inFlight_e × weight_least} replaces the
-     * current least); ties go to the first in list order, as in {@code __ip_vs_lblc_schedule}.
+     * current least). The scan starts at {@code floorMod(start, n)} and ties go to the first endpoint met.
+     * LVS starts at the first server, which is harmless there because a server's overhead counts its
+     * inactive connections too; a client's in-flight count is often 0 everywhere, and starting at the first
+     * server would send every new key to it. Callers therefore pass the key's hash (idle servers share new
+     * keys like a hash, deterministically) or a rotating counter (no key).
      */
-    static Endpoint weightedLeast(Endpoint[] endpoints) {
-        Endpoint least = endpoints[0];
+    static Endpoint weightedLeast(Endpoint[] endpoints, long start) {
+        int n = endpoints.length;
+        int i = (int) Math.floorMod(start, (long) n);
+        Endpoint least = endpoints[i];
         double leastLoad = least.inFlight();
         double leastWeight = least.weight();
-        for (int i = 1; i < endpoints.length; i++) {
+        for (int k = 1; k < n; k++) {
+            if (++i == n) {
+                i = 0;
+            }
             Endpoint e = endpoints[i];
             double load = e.inFlight();
             double weight = e.weight();

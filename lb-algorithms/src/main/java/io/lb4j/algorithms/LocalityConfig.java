@@ -79,7 +79,7 @@ public final class LocalityConfig {
 
         /** In [{@link LocalityConfig#MIN_EXPIRY}, {@link LocalityConfig#MAX_EXPIRY}]; default {@link LocalityConfig#DEFAULT_EXPIRY}. */
         public Builder expiry(Duration expiry) {
-            PickerInputs.notNull("expiry", expiry);
+            EndpointArrays.notNull("expiry", expiry);
             if (expiry.compareTo(MIN_EXPIRY) < 0 || expiry.compareTo(MAX_EXPIRY) > 0) {
                 throw new IllegalArgumentException("expiry must be in [" + MIN_EXPIRY + ", " + MAX_EXPIRY
                         + "], was " + expiry);

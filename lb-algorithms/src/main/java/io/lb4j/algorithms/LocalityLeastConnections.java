@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Locality-based least connections, LVS {@code lblc} (ip_vs_lblc.c): each key (LVS: the destination
@@ -49,6 +50,9 @@ import java.util.List;
  * at once, the last write wins.
  */
 public final class LocalityLeastConnections implements Strategy {
+    /** Where a keyless pick starts its least-connections scan; shared by this strategy's pickers. */
+    private final AtomicLong rotation = new AtomicLong();
+
     /** The canonical name. */
     public static final String NAME = "locality-least-connections";
     private static final Logger LOG = LoggerFactory.getLogger(LocalityLeastConnections.class);
@@ -71,8 +75,8 @@ public final class LocalityLeastConnections implements Strategy {
      * @param ticker the clock of the expiry
      */
     public LocalityLeastConnections(LocalityConfig config, Ticker ticker) {
-        this.config = PickerInputs.notNull("config", config);
-        this.ticker = PickerInputs.notNull("ticker", ticker);
+        this.config = EndpointArrays.notNull("config", config);
+        this.ticker = EndpointArrays.notNull("ticker", ticker);
         this.table = new LocalityTable(config.maxEntries(), config.expiry().toNanos());
     }
 
@@ -92,12 +96,12 @@ public final class LocalityLeastConnections implements Strategy {
 
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
-        Endpoint[] array = PickerInputs.checkedArray(NAME, endpoints);
+        Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);
         int swept = table.sweep(ticker.read());
         if (swept > 0 && LOG.isDebugEnabled()) {
             LOG.debug("{}: forgot {} keys idle for more than {}", NAME, swept, config.expiry());
         }
-        return new LblcPicker(array, table, ticker);
+        return new LblcPicker(array, table, ticker, rotation);
     }
 
     @Override
@@ -111,7 +115,10 @@ public final class LocalityLeastConnections implements Strategy {
         private final LocalityTable table;
         private final Ticker ticker;
 
-        LblcPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker) {
+        private final AtomicLong rotation;
+
+        LblcPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, AtomicLong rotation) {
+            this.rotation = rotation;
             this.endpoints = endpoints;
             this.index = new LocalityCommon.IdIndex(endpoints);
             this.table = table;
@@ -122,7 +129,7 @@ public final class LocalityLeastConnections implements Strategy {
         public Endpoint pick(PickContext context) {
             ConsistentHashing.checkContext(context);
             if (!context.hasHashKey()) {
-                return LocalityCommon.weightedLeast(endpoints);
+                return LocalityCommon.weightedLeast(endpoints, rotation.getAndIncrement());
             }
             long key = context.keyHash();
             long now = ticker.read();
@@ -135,11 +142,11 @@ public final class LocalityLeastConnections implements Strategy {
                         return dest;
                     }
                 }
-                Endpoint least = LocalityCommon.weightedLeast(endpoints);
+                Endpoint least = LocalityCommon.weightedLeast(endpoints, key);
                 entry.server = least.server().id();
                 return least;
             }
-            Endpoint least = LocalityCommon.weightedLeast(endpoints);
+            Endpoint least = LocalityCommon.weightedLeast(endpoints, key);
             String id = least.server().id();
             synchronized (table.lockFor(key)) {
                 // as ip_vs_lblc_new: a concurrent insertion of the same key is re-pointed to our choice

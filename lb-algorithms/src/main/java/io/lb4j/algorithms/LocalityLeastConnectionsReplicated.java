@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Locality-based least connections with replication, LVS {@code lblcr} (ip_vs_lblcr.c): each key
@@ -55,6 +56,9 @@ import java.util.List;
  * so none is lost; readers see either the old or the new set.
  */
 public final class LocalityLeastConnectionsReplicated implements Strategy {
+    /** Where a keyless pick starts its least-connections scan; shared by this strategy's pickers. */
+    private final AtomicLong rotation = new AtomicLong();
+
     /** The canonical name. */
     public static final String NAME = "locality-least-connections-replicated";
     private static final Logger LOG = LoggerFactory.getLogger(LocalityLeastConnectionsReplicated.class);
@@ -77,8 +81,8 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
      * @param ticker the clock of the expiry and of the set shrinking
      */
     public LocalityLeastConnectionsReplicated(LocalityConfig config, Ticker ticker) {
-        this.config = PickerInputs.notNull("config", config);
-        this.ticker = PickerInputs.notNull("ticker", ticker);
+        this.config = EndpointArrays.notNull("config", config);
+        this.ticker = EndpointArrays.notNull("ticker", ticker);
         this.table = new LocalityTable(config.maxEntries(), config.expiry().toNanos());
     }
 
@@ -98,12 +102,12 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
 
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
-        Endpoint[] array = PickerInputs.checkedArray(NAME, endpoints);
+        Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);
         int swept = table.sweep(ticker.read());
         if (swept > 0 && LOG.isDebugEnabled()) {
             LOG.debug("{}: forgot {} keys idle for more than {}", NAME, swept, config.expiry());
         }
-        return new LblcrPicker(array, table, ticker);
+        return new LblcrPicker(array, table, ticker, rotation);
     }
 
     @Override
@@ -117,7 +121,10 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
         private final LocalityTable table;
         private final Ticker ticker;
 
-        LblcrPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker) {
+        private final AtomicLong rotation;
+
+        LblcrPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, AtomicLong rotation) {
+            this.rotation = rotation;
             this.endpoints = endpoints;
             this.index = new LocalityCommon.IdIndex(endpoints);
             this.table = table;
@@ -128,13 +135,13 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
         public Endpoint pick(PickContext context) {
             ConsistentHashing.checkContext(context);
             if (!context.hasHashKey()) {
-                return LocalityCommon.weightedLeast(endpoints);
+                return LocalityCommon.weightedLeast(endpoints, rotation.getAndIncrement());
             }
             long key = context.keyHash();
             long now = ticker.read();
             LocalityTable.Entry entry = table.get(key, now);
             if (entry == null) {
-                Endpoint least = LocalityCommon.weightedLeast(endpoints);
+                Endpoint least = LocalityCommon.weightedLeast(endpoints, key);
                 String id = least.server().id();
                 synchronized (table.lockFor(key)) {
                     LocalityTable.Entry e = table.getOrCreateLocked(key, now, null, new String[] {id});
@@ -158,7 +165,7 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
             if (dest != null && !LocalityCommon.overloaded(dest, endpoints)) {
                 return dest;
             }
-            Endpoint least = LocalityCommon.weightedLeast(endpoints);
+            Endpoint least = LocalityCommon.weightedLeast(endpoints, key);
             synchronized (table.lockFor(key)) {
                 addMemberLocked(entry, least.server().id(), now);
             }

@@ -60,8 +60,8 @@ public final class PeakEwma implements Strategy {
      * @param random the source of the two random choices (thread-safe)
      */
     public PeakEwma(PeakEwmaConfig config, RandomGenerator random) {
-        this.config = PickerInputs.notNull("config", config);
-        this.random = PickerInputs.notNull("random", random);
+        this.config = EndpointArrays.notNull("config", config);
+        this.random = EndpointArrays.notNull("random", random);
         this.initialLatencyNanos = config.initialLatency().toNanos();
     }
 
@@ -77,7 +77,7 @@ public final class PeakEwma implements Strategy {
 
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
-        Endpoint[] array = PickerInputs.checkedArray(NAME, endpoints);
+        Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);
         return array.length == 1 ? new ConsistentHashing.SinglePicker(array[0])
                 : new P2cPicker(array, random, initialLatencyNanos);
     }

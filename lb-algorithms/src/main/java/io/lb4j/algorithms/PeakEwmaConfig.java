@@ -65,7 +65,7 @@ public final class PeakEwmaConfig {
          * default {@link PeakEwmaConfig#DEFAULT_INITIAL_LATENCY}.
          */
         public Builder initialLatency(Duration latency) {
-            PickerInputs.notNull("initialLatency", latency);
+            EndpointArrays.notNull("initialLatency", latency);
             if (latency.isNegative() || latency.isZero() || latency.compareTo(MAX_INITIAL_LATENCY) > 0) {
                 throw new IllegalArgumentException("initialLatency must be in (0, " + MAX_INITIAL_LATENCY
                         + "], was " + latency);

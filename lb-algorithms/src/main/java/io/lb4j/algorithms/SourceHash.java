@@ -57,8 +57,8 @@ public final class SourceHash implements Strategy {
      * @param random the random source for picks without a hash key
      */
     public SourceHash(HashingConfig config, RandomGenerator random) {
-        this.config = PickerInputs.notNull("config", config);
-        this.random = PickerInputs.notNull("random", random);
+        this.config = EndpointArrays.notNull("config", config);
+        this.random = EndpointArrays.notNull("random", random);
     }
 
     @Override

@@ -52,13 +52,11 @@ public final class Strategies {
         register(ShortestExpectedDelay::new, ShortestExpectedDelay.NAME, "sed");
         register(NeverQueue::new, NeverQueue.NAME, "nq");
         register(LeastRequest::new, LeastRequest.NAME);
-        // ---- enabled at merge with algo-b: these classes are written in the algo-b branch ----
-        // register(LocalityLeastConnections::new, "locality-least-connections", "lblc");
-        // register(LocalityLeastConnectionsReplicated::new, "locality-least-connections-replicated", "lblcr");
-        // register(DestinationHash::new, "destination-hash", "dh", "hash");
-        // register(SourceHash::new, "source-hash", "sh", "ip_hash");
-        // register(PeakEwma::new, "peak-ewma", "p2c-ewma");
-        // ---- end of the algo-b block ----
+        register(LocalityLeastConnections::new, LocalityLeastConnections.NAME, "lblc");
+        register(LocalityLeastConnectionsReplicated::new, LocalityLeastConnectionsReplicated.NAME, "lblcr");
+        register(DestinationHash::new, DestinationHash.NAME, "dh", "hash");
+        register(SourceHash::new, SourceHash.NAME, "sh", "ip_hash");
+        register(PeakEwma::new, PeakEwma.NAME, "p2c-ewma");
     }
 
     private Strategies() {

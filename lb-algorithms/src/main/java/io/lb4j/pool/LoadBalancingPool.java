@@ -28,6 +28,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,7 +171,19 @@ public final class LoadBalancingPool implements Pool {
         if (s.picker == null) {
             throw new NoAvailableServerException(name, s.reason, s.detail);
         }
-        Member m = (Member) s.picker.pick(context);
+        Member m = null;
+        String preferred = context.preferredId();
+        if (preferred != null) {
+            m = s.byId.get(preferred);
+            if (m != null && (context.excludedIds().contains(preferred) || m.gated && !m.breaker.tryAcquirePermission())) {
+                m = null;
+            } else if (m != null) {
+                m.inFlight.incrementAndGet();
+                m.picks.increment();
+                return new PoolLease(this, m, now, m.gated);
+            }
+        }
+        m = (Member) s.picker.pick(context);
         boolean permitted = false;
         if (!context.excludedIds().isEmpty() && context.excludedIds().contains(m.id())) {
             m = pickAvoiding(s, context);
@@ -328,8 +341,9 @@ public final class LoadBalancingPool implements Pool {
             }
             m.passiveEjected = true;
             m.passiveSince = now;
+            m.passiveReason = reason;
         }
-        update(reason);
+        update(m, reason);
     }
 
     private static String describe(Throwable cause) {
@@ -344,7 +358,7 @@ public final class LoadBalancingPool implements Pool {
             m.breakerOpenSince = ticker.read();
         }
         if (!m.removed && !lock.isHeldByCurrentThread()) { // a rebuild in progress reads the new state itself
-            update("circuit breaker " + event.getStateTransition());
+            update(m, "circuit breaker " + event.getStateTransition());
         }
     }
 
@@ -389,7 +403,7 @@ public final class LoadBalancingPool implements Pool {
             }
         }
         if (changed) {
-            update("active health check: " + reasons);
+            update(null, "active health check: " + reasons);
         }
     }
 
@@ -775,7 +789,7 @@ public final class LoadBalancingPool implements Pool {
         return snapshot;
     }
 
-    private void update(String reason) {
+    private void update(Member changed, String reason) {
         if (closed) {
             return;
         }
@@ -785,7 +799,7 @@ public final class LoadBalancingPool implements Pool {
             if (closed) {
                 return;
             }
-            rebuild(ticker.read(), events, null, reason);
+            rebuild(ticker.read(), events, changed, reason);
         } finally {
             lock.unlock();
         }
@@ -879,7 +893,7 @@ public final class LoadBalancingPool implements Pool {
             }
             if (after != before) {
                 m.state = after;
-                String reason = reasonFor(m, after, changed, changeReason);
+                String reason = reasonFor(m, before, after, changed, changeReason);
                 events.add(new HealthEvent(name, m.server, HealthEvent.Kind.STATE_CHANGED, before, after, reason, now));
                 logTransition(m, before, after, reason);
             }
@@ -1003,23 +1017,29 @@ public final class LoadBalancingPool implements Pool {
         return "of " + total + " servers, " + String.join(", ", parts);
     }
 
-    private String reasonFor(Member m, HealthState after, Member changed, String changeReason) {
-        if (m == changed || (changed == null && !changeReason.isEmpty() && changeReason.contains(m.id()))) {
+    private static String reasonFor(Member m, HealthState before, HealthState after, Member changed, String changeReason) {
+        if (m == changed) {
             return changeReason;
         }
         if (after == HealthState.EJECTED) {
             if (m.passiveEjected) {
-                return "passive health: " + (m.breaker != null ? "circuit breaker open" : "max_fails reached");
+                return m.passiveReason;
             }
             if (m.activeDown) {
                 return "active health check failed: " + m.activeDetail;
             }
             return "circuit breaker open";
         }
-        if (after == HealthState.UP) {
-            return m.probation ? "fail_timeout elapsed, trying again" : (changeReason.isEmpty() ? "recovered" : changeReason);
+        if (after == HealthState.UP && before == HealthState.EJECTED) {
+            if (m.probation) {
+                return "fail_timeout elapsed, trying again";
+            }
+            if (m.breaker != null) {
+                return "circuit breaker " + m.breaker.getState();
+            }
+            return "active health check passed: " + m.activeDetail;
         }
-        return changeReason.isEmpty() ? after.toString().toLowerCase() : changeReason;
+        return after.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private void logTransition(Member m, HealthState before, HealthState after, String reason) {
@@ -1057,6 +1077,7 @@ public final class LoadBalancingPool implements Pool {
     private static final class Snapshot {
         final Picker picker;
         final Member[] eligible;
+        final Map<String, Member> byId;
         final NoAvailableServerException.Reason reason;
         final String detail;
         final boolean hasDeadline;
@@ -1066,6 +1087,10 @@ public final class LoadBalancingPool implements Pool {
                  boolean hasDeadline, long deadline) {
             this.picker = picker;
             this.eligible = eligible;
+            this.byId = new HashMap<>(eligible.length * 2);
+            for (Member m : eligible) {
+                byId.put(m.id(), m);
+            }
             this.reason = reason;
             this.detail = detail;
             this.hasDeadline = hasDeadline;

@@ -57,6 +57,7 @@ final class Member implements Endpoint {
     /** Passive health wants this member out (since {@link #passiveSince}). */
     volatile boolean passiveEjected;
     volatile long passiveSince;
+    volatile String passiveReason = "";
 
     // --- passive health (circuit breaker) ---
     final CircuitBreaker breaker;

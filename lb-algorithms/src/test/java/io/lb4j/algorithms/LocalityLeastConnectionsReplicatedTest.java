@@ -13,7 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalityLeastConnectionsReplicatedTest {
-    private static final PickContext KEY = PickContext.ofKey("/video/42.mp4");
+    /**
+     * A key whose least-connections scan starts at position 0 in lists of 2, 3, 4 and 6 endpoints
+     * (its hash is a multiple of 12), so ties resolve to the first endpoint, as in LVS.
+     */
+    private static final PickContext KEY = PickContext.ofKey("/video/7.mp4");
     private static final Duration EXPIRY = Duration.ofMinutes(10);
 
     private final ManualTicker ticker = new ManualTicker();

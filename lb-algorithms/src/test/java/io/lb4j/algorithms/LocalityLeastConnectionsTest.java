@@ -18,7 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalityLeastConnectionsTest {
-    private static final PickContext KEY = PickContext.ofKey("10.1.2.3");
+    /**
+     * A key whose least-connections scan starts at position 0 in lists of 2, 3, 4 and 6 endpoints
+     * (its hash is a multiple of 12), so ties resolve to the first endpoint, as in LVS.
+     */
+    private static final PickContext KEY = PickContext.ofKey("10.1.2.10");
 
     private final ManualTicker ticker = new ManualTicker();
     private final FakeEndpoint s0 = FakeEndpoint.of("s0", 1);

@@ -20,7 +20,13 @@ class StrategiesTest {
             "weighted-least-connections, weighted-least-connections", "wlc, weighted-least-connections",
             "shortest-expected-delay, shortest-expected-delay", "sed, shortest-expected-delay",
             "never-queue, never-queue", "nq, never-queue",
-            "least-request, least-request"})
+            "least-request, least-request",
+            "locality-least-connections, locality-least-connections", "lblc, locality-least-connections",
+            "locality-least-connections-replicated, locality-least-connections-replicated",
+            "lblcr, locality-least-connections-replicated",
+            "destination-hash, destination-hash", "dh, destination-hash", "hash, destination-hash",
+            "source-hash, source-hash", "sh, source-hash", "ip_hash, source-hash",
+            "peak-ewma, peak-ewma", "p2c-ewma, peak-ewma"})
     void nameOrAliasGivesTheStrategyWithThatCanonicalName(String name, String canonical) {
         assertThat(Strategies.byName(name).name()).isEqualTo(canonical);
     }
@@ -39,13 +45,12 @@ class StrategiesTest {
         assertThat(first).isNotSameAs(second);
     }
 
-    // At the merge with algo-b, add locality-least-connections, locality-least-connections-replicated,
-    // destination-hash, source-hash, peak-ewma here and their aliases to the CSV above.
     @Test
     void namesListsTheCanonicalNamesInOrder() {
         assertThat(Strategies.names()).containsExactly("round-robin", "weighted-round-robin", "random",
                 "least-connections", "weighted-least-connections", "shortest-expected-delay", "never-queue",
-                "least-request");
+                "least-request", "locality-least-connections", "locality-least-connections-replicated",
+                "destination-hash", "source-hash", "peak-ewma");
     }
 
     @Test

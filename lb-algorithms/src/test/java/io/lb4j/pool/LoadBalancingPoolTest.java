@@ -286,4 +286,24 @@ class LoadBalancingPoolTest {
         p.markUp("b");
         assertThat(pickCounts(p, 6)).containsOnlyKeys("a", "b");
     }
+
+    @Test
+    void aPreferredEligibleServerIsPickedDirectly() {
+        LoadBalancingPool p = pool(ticker, noPassive, server("a"), server("b"), server("c")).build();
+        for (int i = 0; i < 10; i++) {
+            Lease l = p.acquire(PickContext.none().preferring("b"));
+            assertThat(l.server().id()).isEqualTo("b");
+            l.success();
+        }
+    }
+
+    @Test
+    void aPreferredServerThatIsDownUnknownOrExcludedFallsBackToTheStrategy() {
+        LoadBalancingPool p = pool(ticker, noPassive, server("a"), server("b")).build();
+        p.markDown("b");
+        assertThat(p.acquire(PickContext.none().preferring("b")).server().id()).isEqualTo("a");
+        assertThat(p.acquire(PickContext.none().preferring("10.0.0.1:80")).server().id()).isIn("a", "b").isEqualTo("a");
+        p.markUp("b");
+        assertThat(p.acquire(PickContext.none().preferring("b").excluding(List.of("b"))).server().id()).isEqualTo("a");
+    }
 }

@@ -111,6 +111,18 @@ class NginxPassiveHealthTest {
     }
 
     @Test
+    void theEjectionReasonNamesTheCauseEvenWhenAnotherServersIdIsASubstring() {
+        LoadBalancingPool p = pool(ticker, cfg, server("a"), server("ab"), server("c")).build();
+        List<HealthEvent> events = new ArrayList<>();
+        p.addListener(events::add);
+        failOn(p, "ab", 3);
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.server().id()).isEqualTo("ab");
+            assertThat(e.reason()).contains("max_fails=3").contains("java.io.IOException: boom");
+        });
+    }
+
+    @Test
     void ejectionCapKeepsAtLeastTheAllowedShareInService() {
         PoolConfig capped = PoolConfig.from(cfg).maxEjectionPercent(50).build();
         LoadBalancingPool p = pool(ticker, capped, server("a"), server("b"), server("c"), server("d")).build();

@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * What a caller knows about one request that may matter to the pick: an optional hash key (client
- * address, user id, URL path, session token) for the hashing and locality algorithms, and the servers
- * to avoid (those already tried by this call's earlier attempts).
+ * address, user id, URL path, session token) for the hashing and locality algorithms, an optional
+ * preferred server (session persistence: HAProxy's {@code cookie SRV}, F5's persistence profiles), and
+ * the servers to avoid (those already tried by this call's earlier attempts).
  *
  * <p>The key's 64-bit {@linkplain Hashing#hash64 hash} is computed once, when the context is built,
  * so a pick allocates and hashes nothing. A context may be reused for many picks.
@@ -16,15 +17,17 @@ import java.util.Set;
  * <p>Immutable and thread-safe.
  */
 public final class PickContext {
-    private static final PickContext NONE = new PickContext(null, 0L, Collections.emptySet());
+    private static final PickContext NONE = new PickContext(null, 0L, null, Collections.emptySet());
 
     private final String hashKey;
     private final long keyHash;
+    private final String preferredId;
     private final Set<String> excludedIds;
 
-    private PickContext(String hashKey, long keyHash, Set<String> excludedIds) {
+    private PickContext(String hashKey, long keyHash, String preferredId, Set<String> excludedIds) {
         this.hashKey = hashKey;
         this.keyHash = keyHash;
+        this.preferredId = preferredId;
         this.excludedIds = excludedIds;
     }
 
@@ -36,7 +39,7 @@ public final class PickContext {
     /** A context whose hash key is {@code key} (not null; may be empty). */
     public static PickContext ofKey(String key) {
         Checks.notNull("hashKey", key);
-        return new PickContext(key, Hashing.hash64(key), Collections.emptySet());
+        return new PickContext(key, Hashing.hash64(key), null, Collections.emptySet());
     }
 
     /**
@@ -49,7 +52,25 @@ public final class PickContext {
         for (String id : serverIds) {
             ids.add(Checks.notNull("excluded server id", id));
         }
-        return new PickContext(hashKey, keyHash, Collections.unmodifiableSet(ids));
+        return new PickContext(hashKey, keyHash, preferredId, Collections.unmodifiableSet(ids));
+    }
+
+    /**
+     * A copy of this context that asks for one server by id (session persistence). The pool honours it
+     * in O(1), without asking the strategy, when that server is eligible and not excluded; otherwise the
+     * pick falls back to the strategy as usual. An id that names no member is simply not found: it can
+     * never make the pool pick anything outside its members.
+     *
+     * @param serverId the preferred server's id, not null
+     */
+    public PickContext preferring(String serverId) {
+        Checks.notNull("preferred server id", serverId);
+        return new PickContext(hashKey, keyHash, serverId, excludedIds);
+    }
+
+    /** The preferred server's id, or {@code null} when there is none. */
+    public String preferredId() {
+        return preferredId;
     }
 
     /** Whether this context carries a hash key. */
@@ -75,6 +96,7 @@ public final class PickContext {
     @Override
     public String toString() {
         return "PickContext[" + (hashKey == null ? "no key" : "key=" + hashKey)
+                + (preferredId == null ? "" : " preferring " + preferredId)
                 + (excludedIds.isEmpty() ? "" : " excluding " + excludedIds) + "]";
     }
 }

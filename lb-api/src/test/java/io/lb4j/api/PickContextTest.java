@@ -48,4 +48,20 @@ class PickContextTest {
         assertThatThrownBy(() -> PickContext.none().excluding(java.util.Arrays.asList("a", null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("excluded server id");
     }
+
+    @Test
+    void preferringKeepsKeyAndExclusions() {
+        PickContext c = PickContext.ofKey("k").excluding(List.of("x")).preferring("a");
+        assertThat(c.preferredId()).isEqualTo("a");
+        assertThat(c.hashKey()).isEqualTo("k");
+        assertThat(c.excludedIds()).containsExactly("x");
+        assertThat(c.excluding(List.of("y")).preferredId()).isEqualTo("a");
+        assertThat(PickContext.none().preferredId()).isNull();
+    }
+
+    @Test
+    void nullPreferenceIsRejected() {
+        assertThatThrownBy(() -> PickContext.none().preferring(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("preferred server id must not be null");
+    }
 }

@@ -1,0 +1,85 @@
+package io.lb4j.okhttp;
+
+import okhttp3.Cookie;
+import okhttp3.CookieJar;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** Clients, cookie jars and DNS for the interceptor tests. */
+final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** A DNS that records every name looked up; resolves IP literals only, so a logical name can never be reached. */
+    static final class RecordingDns implements Dns {
+        final List<String> lookups = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<InetAddress> lookup(String hostname) throws UnknownHostException {
+            lookups.add(hostname);
+            if (!hostname.matches("[0-9.]+")) {
+                throw new UnknownHostException("test DNS resolves IP literals only, not " + hostname);
+            }
+            return List.of(InetAddress.getByName(hostname));
+        }
+    }
+
+    /** An in-memory cookie jar that honours domain and path matching. */
+    static final class MemoryCookieJar implements CookieJar {
+        final List<Cookie> cookies = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void saveFromResponse(HttpUrl url, List<Cookie> list) {
+            for (Cookie c : list) {
+                cookies.removeIf(old -> old.name().equals(c.name()) && old.domain().equals(c.domain())
+                        && old.path().equals(c.path()));
+                cookies.add(c);
+            }
+        }
+
+        @Override
+        public List<Cookie> loadForRequest(HttpUrl url) {
+            List<Cookie> out = new ArrayList<>();
+            for (Cookie c : cookies) {
+                if (c.matches(url)) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
+    }
+
+    static OkHttpClient.Builder client(LoadBalancingInterceptor interceptor, Dns dns) {
+        return new OkHttpClient.Builder()
+                .addInterceptor(interceptor)
+                .dns(dns)
+                .connectTimeout(2, TimeUnit.SECONDS)
+                .readTimeout(5, TimeUnit.SECONDS)
+                .callTimeout(20, TimeUnit.SECONDS);
+    }
+
+    static Request get(String url) {
+        return new Request.Builder().url(url).build();
+    }
+
+    /** Executes and returns status and body as "code body". */
+    static String call(OkHttpClient client, Request request) {
+        try (Response r = client.newCall(request).execute()) {
+            return r.code() + " " + r.body().string();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.lb4j.okhttp;
+
+import io.lb4j.api.HealthCheckResult;
+import io.lb4j.api.Server;
+import mockwebserver3.MockResponse;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HttpHealthCheckTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private final Backend backend = new Backend("a");
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private HealthCheckResult probe(HttpHealthCheck check) {
+        return check.check(backend.server(), TIMEOUT);
+    }
+
+    @Test
+    void serverAnswering200IsHealthy() {
+        HealthCheckResult r = probe(HttpHealthCheck.custom().path("/health").build());
+        assertThat(r.healthy()).isTrue();
+        assertThat(r.detail()).isEqualTo("HTTP 200");
+    }
+
+    @Test
+    void serverAnswering503IsUnhealthyWithTheStatusInTheDetail() {
+        backend.healthStatus = 503;
+        HealthCheckResult r = probe(HttpHealthCheck.custom().path("/health").build());
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.detail()).startsWith("HTTP 503 from GET http://127.0.0.1:" + backend.port() + "/health")
+                .endsWith("expected 200-399");
+    }
+
+    @Test
+    void defaultProbeIsGetOfTheRootPath() {
+        assertThat(probe(HttpHealthCheck.ofDefaults()).healthy()).isTrue();
+        assertThat(backend.lastRequest().getMethod()).isEqualTo("GET");
+        assertThat(backend.lastRequest().getTarget()).isEqualTo("/");
+    }
+
+    @Test
+    void expectedStatusRangeIsHonoured() {
+        backend.handler = r -> new MockResponse.Builder().code(204).build(); // 204 has no body
+        assertThat(probe(HttpHealthCheck.custom().path("/ping").expectStatus(204, 204).build()).healthy()).isTrue();
+        assertThat(probe(HttpHealthCheck.custom().path("/ping").expectStatus(200, 200).build()).healthy()).isFalse();
+    }
+
+    @Test
+    void bodyMustContainTheExpectedText() {
+        backend.handler = r -> Backend.ok("{\"status\":\"UP\"}");
+        assertThat(probe(HttpHealthCheck.custom().path("/ready").expectBodyContains("\"UP\"").build()).healthy()).isTrue();
+        HealthCheckResult down = probe(HttpHealthCheck.custom().path("/ready").expectBodyContains("\"DOWN\"").build());
+        assertThat(down.healthy()).isFalse();
+        assertThat(down.detail()).contains("without '\"DOWN\"'");
+    }
+
+    @Test
+    void redirectsAreNotFollowed() {
+        backend.handler = r -> r.getUrl().encodedPath().equals("/probe")
+                ? new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build()
+                : Backend.ok("elsewhere");
+        HealthCheckResult r = probe(HttpHealthCheck.custom().path("/probe").expectStatus(200, 299).build());
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.detail()).startsWith("HTTP 302");
+        assertThat(backend.requests).hasSize(1);
+    }
+
+    @Test
+    void headProbeSendsHead() {
+        assertThat(probe(HttpHealthCheck.custom().method("HEAD").path("/x").build()).healthy()).isTrue();
+        assertThat(backend.lastRequest().getMethod()).isEqualTo("HEAD");
+    }
+
+    @Test
+    void hostHeaderIsSentWhenConfigured() {
+        probe(HttpHealthCheck.custom().path("/x").hostHeader("orders").build());
+        assertThat(backend.lastRequest().getHeaders().get("Host")).isEqualTo("orders");
+    }
+
+    @Test
+    void everyProbeOpensAFreshConnection() {
+        HttpHealthCheck check = HttpHealthCheck.custom().path("/x").build();
+        probe(check);
+        probe(check);
+        assertThat(backend.requests).extracting(r -> r.getConnectionIndex()).containsExactly(0, 1);
+    }
+
+    @Test
+    void refusedConnectionIsUnhealthyNotAnException() {
+        Server gone = backend.server();
+        backend.close();
+        HealthCheckResult r = HttpHealthCheck.ofDefaults().check(gone, TIMEOUT);
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.detail()).contains("failed");
+    }
+
+    @Test
+    void serverThatNeverAnswersIsUnhealthyAfterTheProbeTimeout() {
+        backend.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        // a real 200 ms timeout against a server that never answers: the behaviour under test
+        HealthCheckResult r = HttpHealthCheck.custom().path("/x").build().check(backend.server(), Duration.ofMillis(200));
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.detail()).containsIgnoringCase("timeout");
+    }
+
+    @Test
+    void badSettingsAreRejectedNamingTheProperty() {
+        assertThatThrownBy(() -> HttpHealthCheck.custom().method("POST"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("method must be \"GET\" or \"HEAD\", was 'POST'");
+        assertThatThrownBy(() -> HttpHealthCheck.custom().path("health"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path must start with '/'");
+        assertThatThrownBy(() -> HttpHealthCheck.custom().expectStatus(400, 200))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("expectStatus min must be <= max, was 400-200");
+        assertThatThrownBy(() -> HttpHealthCheck.custom().expectStatus(99, 200))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("expectStatus min must be in [100, 599], was 99");
+        assertThatThrownBy(() -> HttpHealthCheck.custom().method("HEAD").expectBodyContains("UP").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expectBodyContains requires method GET");
+        assertThatThrownBy(() -> HttpHealthCheck.ofDefaults().check(backend.server(), Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeout must be a positive duration");
+        assertThatThrownBy(() -> HttpHealthCheck.ofDefaults().check(null, TIMEOUT))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("server must not be null");
+    }
+}

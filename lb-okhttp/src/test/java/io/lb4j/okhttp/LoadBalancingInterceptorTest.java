@@ -1,0 +1,265 @@
+package io.lb4j.okhttp;
+
+import io.lb4j.api.NoAvailableServerException;
+import io.lb4j.pool.LoadBalancingPool;
+import mockwebserver3.RecordedRequest;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static io.lb4j.okhttp.Fixtures.call;
+import static io.lb4j.okhttp.Fixtures.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LoadBalancingInterceptorTest extends InterceptorTestBase {
+
+    @Test
+    void spreadsTrafficOverThePoolAccordingToTheStrategy() {
+        List<Backend> backends = backends("a", "b", "c");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
+
+        Map<String, Integer> bodies = new TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            bodies.merge(call(client, get("http://orders/api/items")), 1, Integer::sum);
+        }
+
+        // a strict rotation over 3 servers: exactly 10 each
+        assertThat(bodies).isEqualTo(Map.of("200 a", 10, "200 b", 10, "200 c", 10));
+        assertThat(backends).allMatch(b -> b.hits.get() == 10);
+        assertThat(orders.stats("a").successes()).isEqualTo(10);
+        assertThat(orders.stats("a").inFlight()).isZero();
+    }
+
+    @Test
+    void rewritesHostAndPortAndKeepsSchemePathQueryAndHeaders() {
+        Backend a = backend("a");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
+
+        call(client, new Request.Builder().url("http://orders:9999/api/items?q=1&sort=desc").header("X-Trace", "t1").build());
+
+        RecordedRequest r = a.lastRequest();
+        assertThat(r.getTarget()).isEqualTo("/api/items?q=1&sort=desc");
+        assertThat(r.getHeaders().get("X-Trace")).isEqualTo("t1");
+        assertThat(r.getHeaders().get("Host")).isEqualTo("127.0.0.1:" + a.port());
+    }
+
+    @Test
+    void preserveHostHeaderSendsTheLogicalNameToTheServer() {
+        Backend a = backend("a");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders)
+                .preserveHostHeader(true).build(), dns).build();
+
+        call(client, get("http://orders/api"));
+        String plain = a.lastRequest().getHeaders().get("Host");
+        call(client, get("http://orders:8080/api"));
+        String withPort = a.lastRequest().getHeaders().get("Host");
+        call(client, new Request.Builder().url("http://orders/api").header("Host", "explicit.example").build());
+        String explicit = a.lastRequest().getHeaders().get("Host");
+
+        assertThat(plain).isEqualTo("orders");
+        assertThat(withPort).isEqualTo("orders:8080");
+        assertThat(explicit).isEqualTo("explicit.example");
+    }
+
+    @Test
+    void requestsForUnmanagedHostsPassThroughUntouched() {
+        Backend member = backend("a");
+        Backend outsider = backend("outsider");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(member));
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
+
+        String result = call(client, get("http://127.0.0.1:" + outsider.port() + "/direct?x=1"));
+
+        assertThat(result).isEqualTo("200 outsider");
+        assertThat(outsider.lastRequest().getTarget()).isEqualTo("/direct?x=1");
+        assertThat(member.hits.get()).isZero();
+        assertThat(orders.stats("a").picks()).isZero();
+    }
+
+    @Test
+    void routesByPathPrefixFirstMatchWins() {
+        Backend staticServer = backend("static-1");
+        Backend webServer = backend("web-1");
+        LoadBalancingPool statics = pool("static", TestStrategies.rotation(), List.of(staticServer));
+        LoadBalancingPool web = pool("web", TestStrategies.rotation(), List.of(webServer));
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder()
+                .route("www", "/static/", statics)
+                .route("www", "/", web)
+                .build(), dns).build();
+
+        assertThat(call(client, get("http://www/static/app.css"))).isEqualTo("200 static-1");
+        assertThat(call(client, get("http://www/index.html"))).isEqualTo("200 web-1");
+        assertThat(call(client, get("http://www/staticfoo"))).isEqualTo("200 web-1");
+        assertThat(call(client, get("http://www/static"))).isEqualTo("200 web-1");
+        assertThat(staticServer.lastRequest().getTarget()).isEqualTo("/static/app.css");
+    }
+
+    @Test
+    void prefixWithoutTrailingSlashMatchesWholeSegmentsOnly() {
+        assertThat(LoadBalancingInterceptor.matches("/static", "/static")).isTrue();
+        assertThat(LoadBalancingInterceptor.matches("/static", "/static/x")).isTrue();
+        assertThat(LoadBalancingInterceptor.matches("/static", "/staticfoo")).isFalse();
+        assertThat(LoadBalancingInterceptor.matches("/static/", "/static")).isFalse();
+        assertThat(LoadBalancingInterceptor.matches("/", "/anything")).isTrue();
+    }
+
+    @Test
+    void pathThatNoRouteMatchesFailsWithAClearMessageAndSendsNothing() {
+        Backend api = backend("api-1");
+        LoadBalancingPool pool = pool("api", TestStrategies.rotation(), List.of(api));
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().route("www", "/api/", pool).build(), dns)
+                .build();
+
+        assertThatThrownBy(() -> client.newCall(get("http://www/other")).execute())
+                .isInstanceOf(NoRouteIOException.class)
+                .hasMessageContaining("'www'").hasMessageContaining("'/other'").hasMessageContaining("www/api/ -> pool 'api'");
+        assertThat(api.hits.get()).isZero();
+    }
+
+    @Test
+    void poolWithoutAvailableServerFailsWithIOExceptionNamingThePoolAndWhy() {
+        List<Backend> backends = backends("a", "b");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
+        orders.markDown("a");
+        orders.markDown("b");
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
+
+        assertThatThrownBy(() -> client.newCall(get("http://orders/api")).execute())
+                .isInstanceOf(NoAvailableServerIOException.class)
+                .hasMessage("pool 'orders' has no available server: all 2 servers are down")
+                .hasCauseInstanceOf(NoAvailableServerException.class)
+                .satisfies(e -> assertThat(((NoAvailableServerIOException) e).reason())
+                        .isEqualTo(NoAvailableServerException.Reason.NONE_AVAILABLE));
+        assertThat(totalHits(backends)).isZero();
+        assertThat(dns.lookups).isEmpty();
+    }
+
+    @Test
+    void cancelledCallIsADropNotAFailure() {
+        Backend a = backend("a");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        Interceptor cancelBeforeSending = chain -> {
+            chain.call().cancel();
+            return chain.proceed(chain.request());
+        };
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
+                .addInterceptor(cancelBeforeSending).build();
+
+        assertThatThrownBy(() -> client.newCall(get("http://orders/api")).execute()).isInstanceOf(IOException.class);
+
+        assertThat(orders.stats("a").drops()).isEqualTo(1);
+        assertThat(orders.stats("a").failures()).isZero();
+        assertThat(orders.stats("a").inFlight()).isZero();
+        assertThat(orders.state("a")).isEqualTo(io.lb4j.api.HealthState.UP);
+    }
+
+    @Test
+    void status501IsNotAFailureBut500Is() throws IOException {
+        Backend a = backend("a");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(),
+                io.lb4j.pool.PoolConfig.custom().passiveHealth(io.lb4j.pool.PassiveHealth.disabled()).build(), List.of(a));
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
+
+        a.answer(501);
+        try (Response r = client.newCall(get("http://orders/x")).execute()) {
+            assertThat(r.code()).isEqualTo(501);
+        }
+        a.answer(500);
+        try (Response r = client.newCall(get("http://orders/x")).execute()) {
+            assertThat(r.code()).isEqualTo(500);
+        }
+
+        assertThat(orders.stats("a").successes()).isEqualTo(1);
+        assertThat(orders.stats("a").failures()).isEqualTo(1);
+    }
+
+    @Test
+    void hashKeyFromHeaderOrTagIsTheKeyOfThePickContext() {
+        List<Backend> backends = backends("a", "b", "c", "d");
+        java.util.concurrent.atomic.AtomicReference<String> lastKey = new java.util.concurrent.atomic.AtomicReference<>();
+        LoadBalancingPool orders = pool("orders", TestStrategies.keyed(lastKey), backends);
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders)
+                .hashKeyHeader("X-User").build(), dns).build();
+
+        java.util.Set<String> servers = new java.util.HashSet<>();
+        for (int i = 0; i < 8; i++) {
+            servers.add(call(client, new Request.Builder().url("http://orders/cart").header("X-User", "user-42").build()));
+        }
+        String byHeader = lastKey.get();
+        call(client, new Request.Builder().url("http://orders/cart").tag(RequestKey.class, new RequestKey("tagged")).build());
+        String byTag = lastKey.get();
+
+        assertThat(servers).hasSize(1);
+        assertThat(byHeader).isEqualTo("user-42");
+        assertThat(byTag).isEqualTo("tagged");
+    }
+
+    @Test
+    void guardDnsRefusesLogicalNamesSoAnAbsoluteRedirectCannotLeaveThePool() {
+        Backend a = backend("a");
+        a.handler = r -> r.getUrl().encodedPath().equals("/old")
+                ? new mockwebserver3.MockResponse.Builder().code(302).addHeader("Location", "http://orders/new").build()
+                : Backend.ok("a " + r.getUrl().encodedPath());
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).build();
+
+        assertThatThrownBy(() -> client.newCall(get("http://orders/old")).execute())
+                .isInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("'orders' is an lb4j logical host name");
+        assertThat(dns.lookups).doesNotContain("orders");
+        assertThat(orders.stats("a").failures()).isZero(); // the server answered; the client refused the redirect
+        assertThat(orders.stats("a").drops()).isEqualTo(1);
+    }
+
+    @Test
+    void relativeRedirectStaysOnTheSameServer() {
+        Backend a = backend("a");
+        a.handler = r -> r.getUrl().encodedPath().equals("/old")
+                ? new mockwebserver3.MockResponse.Builder().code(302).addHeader("Location", "/new").build()
+                : Backend.ok("a " + r.getUrl().encodedPath());
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).build();
+
+        assertThat(call(client, get("http://orders/old"))).isEqualTo("200 a /new");
+    }
+
+    @Test
+    void concurrentCallsAllSucceedAndCompleteEveryLease() throws Exception {
+        List<Backend> backends = backends("a", "b", "c");
+        backends.get(2).answer(503);
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                results.add(pool.submit(() -> call(client, get("http://orders/x"))));
+            }
+            for (java.util.concurrent.Future<String> f : results) {
+                assertThat(f.get(30, java.util.concurrent.TimeUnit.SECONDS)).isIn("200 a", "200 b");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        for (io.lb4j.api.EndpointStats s : orders.stats()) {
+            assertThat(s.inFlight()).as("in flight on %s", s.server().id()).isZero();
+            assertThat(s.successes() + s.failures() + s.drops()).as("completed leases on %s", s.server().id())
+                    .isEqualTo(s.picks());
+        }
+        assertThat(orders.stats("a").successes() + orders.stats("b").successes()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,86 @@
+package io.lb4j.okhttp;
+
+import io.lb4j.api.ManualTicker;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RetryBudgetTest {
+    private final ManualTicker ticker = new ManualTicker();
+
+    private RetryBudget budget(double percent, int minPerSecond, int ttlSeconds) {
+        return new RetryBudget("orders", RetryBudgetConfig.custom().percentCanRetry(percent)
+                .minRetriesPerSecond(minPerSecond).ttl(Duration.ofSeconds(ttlSeconds)).build(), ticker);
+    }
+
+    private static int withdrawAll(RetryBudget b) {
+        int n = 0;
+        while (b.tryWithdraw()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void retriesMayAddAtMostTheConfiguredShareOfRequests() {
+        RetryBudget b = budget(0.2, 0, 10);
+        for (int i = 0; i < 10; i++) {
+            b.deposit();
+        }
+        assertThat(withdrawAll(b)).isEqualTo(2); // 20% of 10 requests
+    }
+
+    @Test
+    void reserveAllowsMinRetriesPerSecondTimesTtlWithoutAnyTraffic() {
+        RetryBudget b = budget(0.2, 2, 5);
+        assertThat(withdrawAll(b)).isEqualTo(10); // 2/s over 5 s
+    }
+
+    @Test
+    void creditsExpireAfterTheTtl() {
+        RetryBudget b = budget(1.0, 0, 10);
+        for (int i = 0; i < 5; i++) {
+            b.deposit();
+        }
+        ticker.advance(Duration.ofSeconds(10));
+        assertThat(b.available()).isZero();
+    }
+
+    @Test
+    void creditsWithinTheTtlStillCount() {
+        RetryBudget b = budget(1.0, 0, 10);
+        for (int i = 0; i < 5; i++) {
+            b.deposit();
+        }
+        ticker.advance(Duration.ofSeconds(8));
+        assertThat(b.available()).isEqualTo(5);
+    }
+
+    @Test
+    void debitsExpireAfterTheTtlSoTheReserveComesBack() {
+        RetryBudget b = budget(0, 1, 3);
+        assertThat(withdrawAll(b)).isEqualTo(3);
+        ticker.advance(Duration.ofSeconds(3));
+        assertThat(b.available()).isEqualTo(3);
+    }
+
+    @Test
+    void refundGivesBackAToken() {
+        RetryBudget b = budget(0, 1, 1);
+        assertThat(b.tryWithdraw()).isTrue();
+        assertThat(b.tryWithdraw()).isFalse();
+        b.refund();
+        assertThat(b.tryWithdraw()).isTrue();
+    }
+
+    @Test
+    void zeroPercentAndZeroReserveNeverAllowsARetry() {
+        RetryBudget b = budget(0, 0, 10);
+        for (int i = 0; i < 1000; i++) {
+            b.deposit();
+        }
+        assertThat(b.tryWithdraw()).isFalse();
+    }
+}
