@@ -1,11 +1,11 @@
 package io.lb4j.benchmarks.demo;
 
-import io.lb4j.api.Lease;
-import io.lb4j.api.NoAvailableServerException;
+import io.lb4j.api.EndpointStats;
 import io.lb4j.api.Server;
 import io.lb4j.benchmarks.Flags;
 import io.lb4j.benchmarks.StrategyCatalog;
 import io.lb4j.benchmarks.report.Charts;
+import io.lb4j.okhttp.LoadBalancingInterceptor;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout to suit runs of seconds).
  */
 public final class Demo {
+    /** The logical host name the interceptor resolves to the pool. */
+    static final String LOGICAL_HOST = "demo";
+
     /** Passive health used by the demo's pools. */
     static final PoolConfig POOL_CONFIG = PoolConfig.custom()
             .passiveHealth(PassiveHealth.nginx(1, Duration.ofSeconds(2))).build();
@@ -47,6 +50,15 @@ public final class Demo {
     /** What one strategy's run measured. */
     public record Outcome(String strategy, Histogram latencyMicros, long requests, long errors, double seconds,
                           Map<String, Long> picks) {
+        /** Tries sent to servers (a retried request counts once per try). */
+        long tries() {
+            long total = 0;
+            for (long p : picks.values()) {
+                total += p;
+            }
+            return total;
+        }
+
         double share(String backend) {
             long total = 0;
             for (long p : picks.values()) {
@@ -159,24 +171,23 @@ public final class Demo {
                                   PrintStream out) throws InterruptedException {
         LoadBalancingPool.Builder pb = LoadBalancingPool.builder("demo-" + strategy)
                 .strategy(StrategyCatalog.create(strategy)).config(POOL_CONFIG).scheduleHealthChecks(false);
-        Map<String, Backend> byId = new LinkedHashMap<>();
         for (Backend b : backends) {
-            Server s = Server.builder(b.host(), b.port()).id(b.name()).build();
-            pb.server(s);
-            byId.put(b.name(), b);
+            pb.server(Server.builder(b.host(), b.port()).id(b.name()).build());
         }
         ConcurrentHistogram histogram = new ConcurrentHistogram(3);
         LongAdder requests = new LongAdder();
         LongAdder errors = new LongAdder();
-        Map<String, LongAdder> picks = new LinkedHashMap<>();
-        for (String id : byId.keySet()) {
-            picks.put(id, new LongAdder());
-        }
         long durationNanos = (long) (o.seconds() * 1e9);
         AtomicLong stopAt = new AtomicLong();
         Backend flaky = backends.get(1);
         try (LoadBalancingPool pool = pb.build()) {
             pool.addListener(e -> out.printf(Locale.ROOT, "    [%s] %s%n", strategy, e));
+            // The lb4j interceptor turns http://demo/ into a picked backend, completes each try's lease
+            // (503 and I/O errors are failures) and retries idempotent requests on another server.
+            OkHttpClient lbClient = client.newBuilder()
+                    .addInterceptor(LoadBalancingInterceptor.builder().pool(LOGICAL_HOST, pool).build())
+                    .build();
+            Request req = new Request.Builder().url("http://" + LOGICAL_HOST + "/").build();
             long start = System.nanoTime();
             stopAt.set(start + durationNanos);
             List<Thread> threads = new ArrayList<>();
@@ -184,30 +195,17 @@ public final class Demo {
                 Thread th = new Thread(() -> {
                     while (System.nanoTime() - stopAt.get() < 0) {
                         long t0 = System.nanoTime();
-                        Lease lease;
-                        try {
-                            lease = pool.acquire();
-                        } catch (NoAvailableServerException e) {
-                            requests.increment();
-                            errors.increment();
-                            continue;
-                        }
                         requests.increment();
-                        picks.get(lease.server().id()).increment();
-                        Request req = new Request.Builder().url(byId.get(lease.server().id()).url()).build();
-                        try (Response resp = client.newCall(req).execute()) {
+                        try (Response resp = lbClient.newCall(req).execute()) {
                             resp.body().string();
                             long micros = (System.nanoTime() - t0) / 1000;
                             if (resp.code() >= 500) {
                                 errors.increment();
-                                lease.failure(new IOException("HTTP " + resp.code()));
                             } else {
                                 histogram.recordValue(Math.max(1, micros));
-                                lease.success();
                             }
                         } catch (IOException | RuntimeException e) {
                             errors.increment();
-                            lease.failure(e);
                         }
                     }
                 }, "demo-client-" + t);
@@ -228,14 +226,15 @@ public final class Demo {
                 }
                 if (now - nextReport >= 0) {
                     nextReport += 2_000_000_000L;
+                    Map<String, Long> sofar = picks(pool);
                     long total = 0;
-                    for (LongAdder p : picks.values()) {
-                        total += p.sum();
+                    for (long p : sofar.values()) {
+                        total += p;
                     }
                     StringBuilder shares = new StringBuilder();
-                    for (Map.Entry<String, LongAdder> e : picks.entrySet()) {
+                    for (Map.Entry<String, Long> e : sofar.entrySet()) {
                         shares.append(String.format(Locale.ROOT, " %s %.0f%%", e.getKey(),
-                                total == 0 ? 0.0 : 100.0 * e.getValue().sum() / total));
+                                total == 0 ? 0.0 : 100.0 * e.getValue() / total));
                     }
                     out.printf(Locale.ROOT, "  %-12s %4.0fs/%.0fs  %,7d requests  %,5d errors  p99 so far %s ms  share:%s%n",
                             strategy, (now - start) / 1e9, o.seconds(), requests.sum(), errors.sum(),
@@ -249,8 +248,7 @@ public final class Demo {
             }
             flaky.failing(false);
             double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Long> counts = new LinkedHashMap<>();
-            picks.forEach((k, v) -> counts.put(k, v.sum()));
+            Map<String, Long> counts = picks(pool);
             Outcome outcome = new Outcome(strategy, histogram, requests.sum(), errors.sum(), seconds, counts);
             out.printf(Locale.ROOT, "  %-12s done: %,d requests (%.0f/s), p50 %s ms, p99 %s ms, %d errors%n",
                     strategy, outcome.requests(), outcome.requests() / seconds, fmt(outcome.p(50)), fmt(outcome.p(99)),
@@ -259,10 +257,20 @@ public final class Demo {
         }
     }
 
+    /** Tries per server so far (retries included), from the pool's own counters. */
+    private static Map<String, Long> picks(LoadBalancingPool pool) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (EndpointStats s : pool.stats()) {
+            m.put(s.server().id(), s.picks());
+        }
+        return m;
+    }
+
     static void printTable(List<Outcome> outcomes, List<Backend> backends, PrintStream out) {
         out.println();
-        StringBuilder head = new StringBuilder("| strategy | requests | req/s | p50 ms | p99 ms | p99.9 ms | errors |");
-        StringBuilder rule = new StringBuilder("|---|---:|---:|---:|---:|---:|---:|");
+        StringBuilder head = new StringBuilder(
+                "| strategy | requests | req/s | p50 ms | p99 ms | p99.9 ms | errors | retried |");
+        StringBuilder rule = new StringBuilder("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Backend b : backends) {
             head.append(' ').append(b.name()).append(b.role().equals("normal") ? "" : " (" + b.role() + ")").append(" |");
             rule.append("---:|");
@@ -274,6 +282,7 @@ public final class Demo {
                     r.strategy(), r.requests(), r.requests() / r.seconds(), fmt(r.p(50)), fmt(r.p(99)), fmt(r.p(99.9)),
                     String.format(Locale.ROOT, "%d (%.2f%%)", r.errors(),
                             r.requests() == 0 ? 0.0 : 100.0 * r.errors() / r.requests())));
+            row.append(String.format(Locale.ROOT, " %d |", Math.max(0, r.tries() - r.requests())));
             for (Backend b : backends) {
                 row.append(String.format(Locale.ROOT, " %.1f%% |", 100 * r.share(b.name())));
             }
