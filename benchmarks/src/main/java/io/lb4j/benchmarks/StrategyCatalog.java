@@ -23,10 +23,8 @@ import io.lb4j.api.Ticker;
 import io.lb4j.benchmarks.sim.StrategyFactory;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,8 +32,8 @@ import java.util.random.RandomGenerator;
  * {@link Strategies#names()} (aliases such as {@code rr}, {@code wlc} accepted), plus
  * {@value #KETAMA} (destination hashing over a ketama ring instead of Maglev).
  *
- * <p>{@link #create(String)} goes through {@link Strategies#byName(String)} when the registry knows the
- * name (production defaults: thread-local random, system ticker); {@link #create(String, RandomGenerator,
+ * <p>{@link #create(String)} is {@link Strategies#byName(String)} (production defaults: thread-local
+ * random, system ticker); {@link #create(String, RandomGenerator,
  * Ticker)} builds the same class with a seeded random source and the given ticker, so that simulations
  * are reproducible.
  *
@@ -46,50 +44,17 @@ public final class StrategyCatalog {
     public static final String KETAMA = "destination-hash-ketama";
 
     private static final HashingConfig KETAMA_CONFIG = HashingConfig.custom().table(HashingConfig.Table.KETAMA).build();
-    private static final Map<String, String> ALIASES = new LinkedHashMap<>();
-    private static final List<String> ORDER = List.of(RoundRobin.NAME, WeightedRoundRobin.NAME, WeightedRandom.NAME,
-            LeastConnections.NAME, WeightedLeastConnections.NAME, ShortestExpectedDelay.NAME, NeverQueue.NAME,
-            LeastRequest.NAME, LocalityLeastConnections.NAME, LocalityLeastConnectionsReplicated.NAME,
-            DestinationHash.NAME, SourceHash.NAME, PeakEwma.NAME);
-
-    static {
-        // aliases as documented by Strategies, for names its registry may not (yet) hold
-        ALIASES.put("lblc", LocalityLeastConnections.NAME);
-        ALIASES.put("lblcr", LocalityLeastConnectionsReplicated.NAME);
-        ALIASES.put("dh", DestinationHash.NAME);
-        ALIASES.put("hash", DestinationHash.NAME);
-        ALIASES.put("sh", SourceHash.NAME);
-        ALIASES.put("ip_hash", SourceHash.NAME);
-        ALIASES.put("p2c-ewma", PeakEwma.NAME);
-    }
-
     private StrategyCatalog() {
     }
 
-    /** Every canonical strategy name, in display order (the registry's, then any it lacks). */
+    /** Every canonical strategy name, in the registry's order ({@link Strategies#names()}). */
     public static List<String> names() {
-        List<String> names = new ArrayList<>(Strategies.names());
-        for (String n : ORDER) {
-            if (!names.contains(n)) {
-                names.add(n);
-            }
-        }
-        return List.copyOf(names);
+        return Strategies.names();
     }
 
     /** Every name {@link #create(String)} accepts: canonical names, aliases and {@link #KETAMA}. */
     public static List<String> accepted() {
         List<String> all = new ArrayList<>(Strategies.namesAndAliases());
-        for (String n : names()) {
-            if (!all.contains(n)) {
-                all.add(n);
-            }
-        }
-        for (String a : ALIASES.keySet()) {
-            if (!all.contains(a)) {
-                all.add(a);
-            }
-        }
         all.add(KETAMA);
         return List.copyOf(all);
     }
@@ -113,12 +78,6 @@ public final class StrategyCatalog {
         if (n.equals(KETAMA)) {
             return KETAMA;
         }
-        if (ALIASES.containsKey(n)) {
-            return ALIASES.get(n);
-        }
-        if (ORDER.contains(n)) {
-            return n;
-        }
         if (Strategies.isKnown(n)) {
             return Strategies.byName(n).name();
         }
@@ -141,10 +100,7 @@ public final class StrategyCatalog {
     /** A new strategy with production defaults, from {@link Strategies#byName(String)} where it knows the name. */
     public static Strategy create(String name) {
         String c = canonical(name);
-        if (Strategies.isKnown(c)) {
-            return Strategies.byName(c);
-        }
-        return create(c, Randoms.threadLocal(), Ticker.system());
+        return c.equals(KETAMA) ? create(c, Randoms.threadLocal(), Ticker.system()) : Strategies.byName(c);
     }
 
     /** A new strategy of the same class with the given random source and ticker (reproducible runs). */
