@@ -1,0 +1,194 @@
+package io.lb4j.jdbc;
+
+import io.lb4j.api.HealthCheck;
+import io.lb4j.api.HealthCheckResult;
+import io.lb4j.api.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The JDBC active health probe: borrows a connection from the server's {@link DataSource}, runs
+ * {@code SELECT 1} with a query timeout and, for replicas, reads {@code SHOW REPLICA STATUS} (falling back to
+ * {@code SHOW SLAVE STATUS} on servers older than MariaDB 10.5 / MySQL 8.0.22). A replica fails the probe
+ * when its IO or SQL thread is not running, when {@code Seconds_Behind_Master} is NULL (not replicating) or
+ * exceeds {@code maxLag}, or when replication is not configured at all. The pool's rise/fall turn probe
+ * results into ejection and recovery.
+ *
+ * <p>The replication probe needs the {@code REPLICA MONITOR} (MariaDB 10.5+) or {@code REPLICATION CLIENT}
+ * privilege; without it every probe fails and says so.
+ *
+ * <p>Every change of a server's verdict (ok, lagging, stopped, unreachable) is logged once, when it
+ * changes. The last lag seen per server is kept for {@link #lagSeconds(String)}.
+ *
+ * <p>Thread-safe: probes of different servers run concurrently.
+ */
+public final class JdbcHealthCheck implements HealthCheck {
+    private static final Logger log = LoggerFactory.getLogger(JdbcHealthCheck.class);
+
+    private final String name;
+    private final Function<String, DataSource> dataSources;
+    private final boolean replicationCheck;
+    private final Duration maxLag;
+    private final Map<String, Long> lags = new ConcurrentHashMap<>();
+    private final Map<String, String> verdicts = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> legacySyntax = new ConcurrentHashMap<>();
+
+    /**
+     * @param name             used in log lines (the routing data source's name)
+     * @param dataSources      the data source of each server id; returning null fails the probe
+     * @param replicationCheck whether to check replication threads and lag (replicas) or only {@code SELECT 1}
+     * @param maxLag           the largest acceptable {@code Seconds_Behind_Master}; null for no limit
+     */
+    public JdbcHealthCheck(String name, Function<String, DataSource> dataSources, boolean replicationCheck, Duration maxLag) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must not be blank, was " + name);
+        }
+        if (dataSources == null) {
+            throw new IllegalArgumentException("dataSources must not be null");
+        }
+        if (maxLag != null && maxLag.isNegative()) {
+            throw new IllegalArgumentException("maxLag must not be negative, was " + maxLag);
+        }
+        this.name = name;
+        this.dataSources = dataSources;
+        this.replicationCheck = replicationCheck;
+        this.maxLag = maxLag;
+    }
+
+    @Override
+    public HealthCheckResult check(Server server, Duration timeout) {
+        Objects.requireNonNull(server, "server");
+        HealthCheckResult r = probe(server, timeout == null ? Duration.ofSeconds(1) : timeout);
+        String kind = r.healthy() ? "ok" : r.detail().replaceAll("[0-9]+", "#");
+        String before = verdicts.put(server.id(), kind);
+        if (!kind.equals(before)) {
+            if (r.healthy()) {
+                if (before != null) {
+                    log.info("{}: {} is healthy again ({})", name, server.id(), r.detail());
+                }
+            } else {
+                log.warn("{}: {} failed its health probe: {}", name, server.id(), r.detail());
+            }
+        }
+        return r;
+    }
+
+    private HealthCheckResult probe(Server server, Duration timeout) {
+        DataSource ds = dataSources.apply(server.id());
+        if (ds == null) {
+            return HealthCheckResult.fail("no data source for " + server.id());
+        }
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(seconds);
+            try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                if (!rs.next()) {
+                    return HealthCheckResult.fail("SELECT 1 returned no row");
+                }
+            }
+            if (!replicationCheck) {
+                return HealthCheckResult.pass("SELECT 1 ok");
+            }
+            return replication(server, st);
+        } catch (SQLException e) {
+            lags.remove(server.id());
+            return HealthCheckResult.fail("unreachable: " + Errors.describe(e));
+        }
+    }
+
+    private HealthCheckResult replication(Server server, Statement st) throws SQLException {
+        String id = server.id();
+        Boolean legacy = legacySyntax.get(id);
+        ResultSet rs;
+        if (legacy == null || !legacy) {
+            try {
+                rs = st.executeQuery("SHOW REPLICA STATUS");
+                legacySyntax.put(id, false);
+            } catch (SQLException e) {
+                if (legacy != null || !isSyntaxError(e)) {
+                    throw e;
+                }
+                legacySyntax.put(id, true);
+                rs = st.executeQuery("SHOW SLAVE STATUS");
+            }
+        } else {
+            rs = st.executeQuery("SHOW SLAVE STATUS");
+        }
+        try (ResultSet status = rs) {
+            ResultSetMetaData md = status.getMetaData();
+            int io = column(md, "Slave_IO_Running", "Replica_IO_Running");
+            int sql = column(md, "Slave_SQL_Running", "Replica_SQL_Running");
+            int lag = column(md, "Seconds_Behind_Master", "Seconds_Behind_Source");
+            int rows = 0;
+            long worst = 0;
+            while (status.next()) {
+                rows++;
+                String ioState = io > 0 ? status.getString(io) : null;
+                String sqlState = sql > 0 ? status.getString(sql) : null;
+                if (!"Yes".equalsIgnoreCase(ioState) || !"Yes".equalsIgnoreCase(sqlState)) {
+                    lags.remove(id);
+                    return HealthCheckResult.fail("replication stopped: IO thread " + ioState + ", SQL thread " + sqlState);
+                }
+                long seconds = lag > 0 ? status.getLong(lag) : 0;
+                if (lag > 0 && status.wasNull()) {
+                    lags.remove(id);
+                    return HealthCheckResult.fail("replication not running: Seconds_Behind_Master is NULL");
+                }
+                worst = Math.max(worst, seconds);
+            }
+            if (rows == 0) {
+                lags.remove(id);
+                return HealthCheckResult.fail("not a replica: SHOW REPLICA STATUS is empty");
+            }
+            lags.put(id, worst);
+            if (maxLag != null && worst * 1000 > maxLag.toMillis()) {
+                return HealthCheckResult.fail("replication lag " + worst + "s > maxLag " + maxLag.getSeconds() + "s");
+            }
+            return HealthCheckResult.pass("replicating, lag " + worst + "s");
+        }
+    }
+
+    private static boolean isSyntaxError(SQLException e) {
+        return e.getErrorCode() == 1064 || "42000".equals(e.getSQLState());
+    }
+
+    private static int column(ResultSetMetaData md, String... names) throws SQLException {
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            String label = md.getColumnLabel(i);
+            for (String n : names) {
+                if (n.equalsIgnoreCase(label)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** The replication lag the last probe of {@code serverId} read, in seconds; -1 when unknown or not replicating. */
+    public long lagSeconds(String serverId) {
+        Long l = lags.get(serverId);
+        return l == null ? -1 : l;
+    }
+
+    /** The maximum acceptable lag, or null for none. */
+    public Duration maxLag() {
+        return maxLag;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcHealthCheck[" + name + (replicationCheck ? ", replication, maxLag=" + maxLag : ", SELECT 1") + "]";
+    }
+}

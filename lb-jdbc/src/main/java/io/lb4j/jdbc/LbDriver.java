@@ -1,0 +1,456 @@
+package io.lb4j.jdbc;
+
+import io.lb4j.api.Server;
+import io.lb4j.pool.PassiveHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A JDBC driver for {@code jdbc:lb:} URLs: read-write work on the primary, read-only work balanced over
+ * the replicas, through a {@link ReplicaRoutingDataSource} built over the real driver.
+ *
+ * <h2>URL</h2>
+ * <pre>
+ * jdbc:lb:mysql://primary:3306,replica1:3306,replica2:3306/db?user=app&amp;password=...&amp;lb.strategy=wlc&amp;lb.maxLag=5s
+ * jdbc:lb:mariadb://...                          (same, over MariaDB Connector/J when it is on the class path)
+ * jdbc:lb:mysql://address=(host=r1)(port=3306)(type=replica),address=(host=p)(port=3306)(type=primary)/db
+ * </pre>
+ * The first host is the primary and the others are replicas, unless hosts are given in Connector/J's
+ * {@code address=(host=..)(port=..)(type=primary|replica)} form with exactly one {@code type=primary} (an
+ * address without a type is a replica). The port defaults to 3306. Each node is reached through
+ * {@code jdbc:mysql://host:port/db} (or {@code jdbc:mariadb:}) and {@link DriverManager}; every option not
+ * starting with {@code lb.} (user, password, sslMode, ...) goes to that driver untouched, as Properties,
+ * never in a URL. Options from the URL override those from the {@code Properties}. {@code connectTimeout}
+ * defaults to 10000 ms when not given (Connector/J's own default waits forever).
+ *
+ * <h2>lb.* options</h2>
+ * <table>
+ *   <caption>options</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>lb.strategy</td><td>round-robin</td><td>{@code Strategies.byName}: round-robin (rr), wrr, random, lc, wlc, sed, nq, least-request, peak-ewma, ...</td></tr>
+ *   <tr><td>lb.maxLag</td><td>30s</td><td>largest replication lag; {@code off} for no limit</td></tr>
+ *   <tr><td>lb.replicationCheck</td><td>true</td><td>probe {@code SHOW REPLICA STATUS} besides {@code SELECT 1}</td></tr>
+ *   <tr><td>lb.readFromPrimaryWhenNoReplicas</td><td>true</td><td>false: reads fail when no replica is eligible</td></tr>
+ *   <tr><td>lb.readYourWrites</td><td>off</td><td>{@code session} (GTID wait) or a window such as {@code 2s}</td></tr>
+ *   <tr><td>lb.readYourWritesScope</td><td>connection</td><td>{@code connection} or {@code thread}</td></tr>
+ *   <tr><td>lb.readYourWritesTimeout</td><td>1s</td><td>GTID wait on a replica before reading from the primary</td></tr>
+ *   <tr><td>lb.checkInterval / lb.checkTimeout</td><td>2s / 1s</td><td>health probe interval and timeout</td></tr>
+ *   <tr><td>lb.rise / lb.fall</td><td>2 / 3</td><td>passed / failed probes that restore / eject a node</td></tr>
+ *   <tr><td>lb.maxFails / lb.failTimeout</td><td>1 / 10s</td><td>nginx passive health on connection failures (0 = off)</td></tr>
+ *   <tr><td>lb.maxEjectionPercent</td><td>100</td><td>largest share of replicas health checking may eject</td></tr>
+ *   <tr><td>lb.scheduleHealthChecks</td><td>true</td><td>false: probes only run on {@code checkHealthNow()}</td></tr>
+ *   <tr><td>lb.name</td><td>lb:primary host:port</td><td>name in logs</td></tr>
+ * </table>
+ * Durations are {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601
+ * ({@code PT5S}). An unknown {@code lb.*} option or a bad value fails with an {@link SQLException} naming it.
+ *
+ * <h2>Connections</h2>
+ * The driver keeps one {@link ReplicaRoutingDataSource} (and its health checking) per distinct URL and
+ * properties, for the life of the JVM or until {@link #closeAll()}. It does not pool: a logical
+ * connection opens at most one physical connection per node it uses (DriverManager-level), keeps it while
+ * it lives, reuses it when it comes back to that node, and closes them all when it is closed. Put a pool
+ * (HikariCP) in front of the {@code jdbc:lb:} URL, or build a {@link ReplicaRoutingDataSource} over one
+ * pool per node yourself.
+ *
+ * <p>Thread-safe.
+ */
+public final class LbDriver implements Driver {
+    private static final Logger log = LoggerFactory.getLogger(LbDriver.class);
+    private static final Map<Key, ReplicaRoutingDataSource> ROUTINGS = new ConcurrentHashMap<>();
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+
+    static {
+        try {
+            DriverManager.registerDriver(new LbDriver());
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Options this driver knows. */
+    static final List<String> OPTIONS = List.of("lb.strategy", "lb.maxLag", "lb.replicationCheck",
+            "lb.readFromPrimaryWhenNoReplicas", "lb.readYourWrites", "lb.readYourWritesScope", "lb.readYourWritesTimeout",
+            "lb.checkInterval", "lb.checkTimeout", "lb.rise", "lb.fall", "lb.maxFails", "lb.failTimeout",
+            "lb.maxEjectionPercent", "lb.scheduleHealthChecks", "lb.name");
+
+    /** Keyed by URL and properties; its toString never shows them (they hold the password). */
+    private record Key(String url, Map<String, String> properties) {
+        @Override
+        public String toString() {
+            return "Key[" + LbUrl.safe(url) + "]";
+        }
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return LbUrl.accepts(url);
+    }
+
+    /**
+     * @return a routing connection, or null when the URL is not a {@code jdbc:lb:} URL (JDBC contract)
+     * @throws SQLException naming the problem for a malformed URL, an unknown {@code lb.*} option or a bad value
+     */
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return null;
+        }
+        return dataSource(url, info).getConnection();
+    }
+
+    /**
+     * The routing data source this driver uses for {@code url} and {@code info} (built on first use):
+     * stats, live membership, {@code checkHealthNow()}.
+     */
+    public static ReplicaRoutingDataSource dataSource(String url, Properties info) throws SQLException {
+        if (!LbUrl.accepts(url)) {
+            throw LbUrl.bad("not a jdbc:lb: URL: " + LbUrl.safe(url));
+        }
+        Map<String, String> props = new TreeMap<>();
+        if (info != null) {
+            for (String k : info.stringPropertyNames()) {
+                props.put(k, info.getProperty(k));
+            }
+        }
+        Key key = new Key(url, props);
+        ReplicaRoutingDataSource ds = ROUTINGS.get(key);
+        if (ds != null && !ds.isClosed()) {
+            return ds;
+        }
+        synchronized (ROUTINGS) {
+            ds = ROUTINGS.get(key);
+            if (ds == null || ds.isClosed()) {
+                ds = build(LbUrl.parse(url, info));
+                ROUTINGS.put(key, ds);
+            }
+            return ds;
+        }
+    }
+
+    /** Closes every routing data source this driver built (stops their health checks). */
+    public static void closeAll() {
+        synchronized (ROUTINGS) {
+            for (ReplicaRoutingDataSource ds : ROUTINGS.values()) {
+                ds.close();
+            }
+            ROUTINGS.clear();
+        }
+    }
+
+    static ReplicaRoutingDataSource build(LbUrl url) throws SQLException {
+        Map<String, String> o = url.lbOptions;
+        for (String k : o.keySet()) {
+            if (!OPTIONS.contains(k)) {
+                throw LbUrl.bad("unknown option " + k + "; known: " + OPTIONS);
+            }
+        }
+        ReplicaRoutingDataSource.Builder b = ReplicaRoutingDataSource.builder().retainPhysicalConnections(true);
+        LbUrl.Host primary = url.hosts.get(0);
+        String name = o.getOrDefault("lb.name", "lb:" + primary.address());
+        apply("lb.name", name, () -> b.name(name));
+        String strategy = o.getOrDefault("lb.strategy", Strategies4Jdbc.DEFAULT);
+        apply("lb.strategy", strategy, () -> b.strategy(Strategies4Jdbc.byName(strategy)));
+        if (o.containsKey("lb.maxLag")) {
+            String v = o.get("lb.maxLag");
+            Duration d = v.equalsIgnoreCase("off") || v.equalsIgnoreCase("none") ? null : duration("lb.maxLag", v);
+            apply("lb.maxLag", v, () -> b.maxLag(d));
+        }
+        if (o.containsKey("lb.replicationCheck")) {
+            b.replicationCheck(bool("lb.replicationCheck", o.get("lb.replicationCheck")));
+        }
+        if (o.containsKey("lb.readFromPrimaryWhenNoReplicas")) {
+            b.readFromPrimaryWhenNoReplicas(bool("lb.readFromPrimaryWhenNoReplicas", o.get("lb.readFromPrimaryWhenNoReplicas")));
+        }
+        b.readYourWrites(readYourWrites(o));
+        durationOption(o, "lb.checkInterval", b::checkInterval);
+        durationOption(o, "lb.checkTimeout", b::checkTimeout);
+        intOption(o, "lb.rise", b::rise);
+        intOption(o, "lb.fall", b::fall);
+        intOption(o, "lb.maxEjectionPercent", b::maxEjectionPercent);
+        if (o.containsKey("lb.maxFails") || o.containsKey("lb.failTimeout")) {
+            int maxFails = o.containsKey("lb.maxFails") ? integer("lb.maxFails", o.get("lb.maxFails")) : PassiveHealth.DEFAULT_MAX_FAILS;
+            Duration failTimeout = o.containsKey("lb.failTimeout") ? duration("lb.failTimeout", o.get("lb.failTimeout"))
+                    : PassiveHealth.DEFAULT_FAIL_TIMEOUT;
+            apply("lb.maxFails/lb.failTimeout", maxFails + "/" + failTimeout, () -> b.passiveHealth(PassiveHealth.nginx(maxFails, failTimeout)));
+        }
+        if (o.containsKey("lb.scheduleHealthChecks")) {
+            b.scheduleHealthChecks(bool("lb.scheduleHealthChecks", o.get("lb.scheduleHealthChecks")));
+        }
+        Properties props = new Properties();
+        props.putAll(url.driverProperties);
+        if (props.getProperty("connectTimeout") == null) {
+            props.setProperty("connectTimeout", "10000");
+        }
+        for (LbUrl.Host h : url.hosts) {
+            Server server = Server.builder(h.host(), h.port()).build();
+            DataSource node = new DriverNodeDataSource(url.nodeUrl(h), props);
+            if (h.primary()) {
+                b.primary(server, node);
+            } else {
+                b.replica(server, node);
+            }
+        }
+        ReplicaRoutingDataSource ds = b.build();
+        log.info("jdbc:lb: built {} for {}", ds.name(), url);
+        return ds;
+    }
+
+    private interface Setter {
+        void run();
+    }
+
+    private static void apply(String option, String value, Setter setter) throws SQLException {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException e) {
+            throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
+        }
+    }
+
+    private interface DurationSetter {
+        void set(Duration d);
+    }
+
+    private interface IntSetter {
+        void set(int i);
+    }
+
+    private static void durationOption(Map<String, String> o, String option, DurationSetter setter) throws SQLException {
+        if (o.containsKey(option)) {
+            Duration d = duration(option, o.get(option));
+            apply(option, o.get(option), () -> setter.set(d));
+        }
+    }
+
+    private static void intOption(Map<String, String> o, String option, IntSetter setter) throws SQLException {
+        if (o.containsKey(option)) {
+            int i = integer(option, o.get(option));
+            apply(option, o.get(option), () -> setter.set(i));
+        }
+    }
+
+    private static ReadYourWrites readYourWrites(Map<String, String> o) throws SQLException {
+        String mode = o.getOrDefault("lb.readYourWrites", "off");
+        ReadYourWrites ryw;
+        if (mode.equalsIgnoreCase("off") || mode.equalsIgnoreCase("false")) {
+            ryw = ReadYourWrites.off();
+        } else if (mode.equalsIgnoreCase("session") || mode.equalsIgnoreCase("gtid")) {
+            String t = o.get("lb.readYourWritesTimeout");
+            Duration wait = t == null ? ReadYourWrites.DEFAULT_GTID_WAIT : duration("lb.readYourWritesTimeout", t);
+            ryw = call("lb.readYourWritesTimeout", t, () -> ReadYourWrites.gtid(wait));
+        } else {
+            Duration window = duration("lb.readYourWrites", mode, "off, session, or a window such as 2s");
+            ryw = call("lb.readYourWrites", mode, () -> ReadYourWrites.timeWindow(window));
+        }
+        String scope = o.get("lb.readYourWritesScope");
+        if (scope != null) {
+            ReadYourWrites.Scope s;
+            switch (scope.toLowerCase(Locale.ROOT)) {
+                case "connection":
+                case "session":
+                    s = ReadYourWrites.Scope.CONNECTION;
+                    break;
+                case "thread":
+                    s = ReadYourWrites.Scope.THREAD;
+                    break;
+                default:
+                    throw LbUrl.bad("lb.readYourWritesScope=" + scope + " is invalid: allowed connection or thread");
+            }
+            ryw = ryw.scope(s);
+        }
+        if (o.containsKey("lb.readYourWritesTimeout") && ryw.mode() != ReadYourWrites.Mode.GTID) {
+            throw LbUrl.bad("lb.readYourWritesTimeout is only valid with lb.readYourWrites=session");
+        }
+        return ryw;
+    }
+
+    private interface Factory<T> {
+        T get();
+    }
+
+    private static <T> T call(String option, String value, Factory<T> f) throws SQLException {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
+        }
+    }
+
+    static Duration duration(String option, String value) throws SQLException {
+        return duration(option, value, "a duration such as 500ms, 5s, 2m, 1h or PT5S");
+    }
+
+    private static Duration duration(String option, String value, String allowed) throws SQLException {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            switch (unit) {
+                case "ms":
+                    return Duration.ofMillis(n);
+                case "m":
+                    return Duration.ofMinutes(n);
+                case "h":
+                    return Duration.ofHours(n);
+                default:
+                    return Duration.ofSeconds(n);
+            }
+        }
+        if (v.startsWith("pt") || v.startsWith("p")) {
+            try {
+                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+            } catch (RuntimeException e) {
+                // fall through
+            }
+        }
+        throw LbUrl.bad(option + "=" + value + " is invalid: allowed " + allowed);
+    }
+
+    static boolean bool(String option, String value) throws SQLException {
+        if ("true".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw LbUrl.bad(option + "=" + value + " is invalid: allowed true or false");
+    }
+
+    static int integer(String option, String value) throws SQLException {
+        try {
+            return Integer.parseInt(Objects.requireNonNull(value).trim());
+        } catch (RuntimeException e) {
+            throw LbUrl.bad(option + "=" + value + " is invalid: allowed a whole number");
+        }
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+        List<DriverPropertyInfo> list = new ArrayList<>();
+        for (String o : OPTIONS) {
+            DriverPropertyInfo p = new DriverPropertyInfo(o, info == null ? null : info.getProperty(o));
+            p.required = false;
+            list.add(p);
+        }
+        return list.toArray(new DriverPropertyInfo[0]);
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 0;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 1;
+    }
+
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("lb4j logs through slf4j");
+    }
+
+    /**
+     * One node reached through {@link DriverManager}: a connection per call, no pooling. Its
+     * {@code toString()} shows the node URL, never the properties.
+     */
+    static final class DriverNodeDataSource implements DataSource {
+        private final String url;
+        private final Properties properties;
+
+        DriverNodeDataSource(String url, Properties properties) {
+            this.url = url;
+            this.properties = properties;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            Driver driver;
+            try {
+                driver = DriverManager.getDriver(url);
+            } catch (SQLException e) {
+                String artifact = url.startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc:mariadb-java-client" : "com.mysql:mysql-connector-j";
+                throw new SQLException("no JDBC driver for " + url + " on the class path; add " + artifact, "08001", e);
+            }
+            Connection c = driver.connect(url, properties);
+            if (c == null) {
+                throw new SQLException("the driver " + driver.getClass().getName() + " refused " + url, "08001");
+            }
+            return c;
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            throw new SQLFeatureNotSupportedException("credentials come from the jdbc:lb: URL");
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // slf4j
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            // connectTimeout property
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException("slf4j");
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) throws SQLException {
+            if (iface != null && iface.isInstance(this)) {
+                return iface.cast(this);
+            }
+            throw new SQLException("not a wrapper for " + iface);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return iface != null && iface.isInstance(this);
+        }
+
+        @Override
+        public String toString() {
+            return "DriverNodeDataSource[" + url + "]";
+        }
+    }
+}

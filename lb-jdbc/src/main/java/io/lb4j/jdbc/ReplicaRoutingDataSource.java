@@ -1,0 +1,592 @@
+package io.lb4j.jdbc;
+
+import io.lb4j.algorithms.RoundRobin;
+import io.lb4j.api.EndpointStats;
+import io.lb4j.api.Server;
+import io.lb4j.api.Strategy;
+import io.lb4j.api.Ticker;
+import io.lb4j.pool.ActiveHealth;
+import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.PassiveHealth;
+import io.lb4j.pool.PoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link DataSource} that sends read-write work to a primary and read-only work to replicas chosen by
+ * an lb4j {@link Strategy}, with the semantics of MySQL Connector/J's replication connection, so that
+ * Spring's {@code @Transactional(readOnly = true)} reads from replicas:
+ * <ul>
+ *   <li>A connection starts read-write and talks to the primary. {@code setReadOnly(true)} outside a
+ *       transaction moves it to a replica picked by the strategy; it stays there until
+ *       {@code setReadOnly(false)}, or until a read-only transaction ({@code autoCommit=false}) ends, after
+ *       which the next read-only work is balanced again. Inside a transaction it never switches node: a
+ *       {@code setReadOnly} call there takes effect when the transaction ends. Auto-commit, isolation,
+ *       catalog, schema, holdability and read-only state carry across a switch.</li>
+ *   <li>Physical connections are obtained lazily from the node's own {@code DataSource} (typically one
+ *       HikariCP pool per node, owned by the caller) the first time a node is needed. Each checkout is one
+ *       lb4j lease, completed when the physical connection is given back, so least-connections sees real
+ *       load and peak-EWMA sees the time the node spent (connect plus statements). A connection failure
+ *       (SQLSTATE 08*, a failed connect) on a node counts against it (passive health).</li>
+ *   <li>Replicas are an lb4j {@link LoadBalancingPool} with passive health and an active
+ *       {@link JdbcHealthCheck} ({@code SELECT 1} plus {@code SHOW REPLICA STATUS}): a replica whose
+ *       replication threads stop, or whose lag exceeds {@code maxLag}, is ineligible until it recovers
+ *       (the pool's rise/fall). A replica that fails to connect is skipped and another one tried at once,
+ *       so callers do not see the failure.</li>
+ *   <li>With no eligible replica, reads go to the primary ({@link Builder#readFromPrimaryWhenNoReplicas})
+ *       or fail with an {@link SQLException} saying why. With the primary down, read-only work continues on
+ *       the replicas and read-write work fails with an {@link SQLException} naming the primary.</li>
+ *   <li>Optional {@link ReadYourWrites} (GTID wait or time window).</li>
+ * </ul>
+ *
+ * <p>The nodes' data sources belong to the caller: {@link #close()} stops health checking and closes no
+ * node data source. Passwords are never part of this class's logs, messages or {@code toString()}.
+ *
+ * <p>Thread-safe; the connections it hands out are, like JDBC connections, for one thread at a time.
+ */
+public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaRoutingDataSource.class);
+
+    /** Default largest acceptable replication lag: 30 seconds. */
+    public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(30);
+    /** Default health probe interval: 2 seconds (HAProxy {@code inter}). */
+    public static final Duration DEFAULT_CHECK_INTERVAL = ActiveHealth.DEFAULT_INTERVAL;
+    /** Default health probe timeout: 1 second. */
+    public static final Duration DEFAULT_CHECK_TIMEOUT = ActiveHealth.DEFAULT_TIMEOUT;
+
+    final String name;
+    final Node primary;
+    final Map<String, Node> replicas = new ConcurrentHashMap<>();
+    final LoadBalancingPool primaryPool;
+    final LoadBalancingPool replicaPool;
+    final JdbcHealthCheck replicaCheck;
+    final boolean readFromPrimaryWhenNoReplicas;
+    final ReadYourWrites readYourWrites;
+    final Ticker ticker;
+    final boolean retainPhysicalConnections;
+    private final ThreadLocal<WriteMark> threadMark = new ThreadLocal<>();
+    private volatile Boolean mariadb;
+    private volatile boolean warnedNoGtid;
+    private volatile boolean closed;
+
+    /** One database node. Immutable. */
+    static final class Node {
+        final Server server;
+        final DataSource dataSource;
+        final boolean primary;
+
+        Node(Server server, DataSource dataSource, boolean primary) {
+            this.server = server;
+            this.dataSource = dataSource;
+            this.primary = primary;
+        }
+
+        String name() {
+            return server.id();
+        }
+
+        String describe() {
+            return (primary ? "primary '" : "replica '") + server.id() + "' (" + server.address() + ")";
+        }
+    }
+
+    /** A committed write that later reads must see. Immutable. */
+    static final class WriteMark {
+        final String gtid;
+        final long nanoTime;
+
+        WriteMark(String gtid, long nanoTime) {
+            this.gtid = gtid;
+            this.nanoTime = nanoTime;
+        }
+    }
+
+    private ReplicaRoutingDataSource(Builder b) {
+        this.name = b.name;
+        this.readFromPrimaryWhenNoReplicas = b.readFromPrimaryWhenNoReplicas;
+        this.readYourWrites = b.readYourWrites;
+        this.ticker = b.ticker;
+        this.retainPhysicalConnections = b.retainPhysicalConnections;
+        this.primary = new Node(b.primaryServer, b.primaryDataSource, true);
+        for (Map.Entry<Server, DataSource> e : b.replicas.entrySet()) {
+            replicas.put(e.getKey().id(), new Node(e.getKey(), e.getValue(), false));
+        }
+        JdbcHealthCheck primaryCheck = new JdbcHealthCheck(name, id -> primary.dataSource, false, null);
+        this.replicaCheck = new JdbcHealthCheck(name, id -> {
+            Node n = replicas.get(id);
+            return n == null ? null : n.dataSource;
+        }, b.replicationCheck, b.maxLag);
+        this.primaryPool = LoadBalancingPool.builder(name + "-primary")
+                .strategy(new RoundRobin())
+                .config(PoolConfig.custom()
+                        .passiveHealth(PassiveHealth.disabled())
+                        .maxEjectionPercent(100)
+                        .activeHealth(active(primaryCheck, b))
+                        .build())
+                .ticker(ticker)
+                .server(b.primaryServer)
+                .scheduleHealthChecks(b.scheduleHealthChecks)
+                .build();
+        this.replicaPool = LoadBalancingPool.builder(name + "-replicas")
+                .strategy(b.strategy)
+                .config(PoolConfig.custom()
+                        .passiveHealth(b.passiveHealth)
+                        .maxEjectionPercent(b.maxEjectionPercent)
+                        .activeHealth(active(replicaCheck, b))
+                        .build())
+                .ticker(ticker)
+                .servers(b.replicas.keySet())
+                .scheduleHealthChecks(b.scheduleHealthChecks)
+                .build();
+        log.info("{}: routing to primary {} and {} replicas {} with {}, maxLag={}, readFromPrimaryWhenNoReplicas={}, {}",
+                name, primary.server.address(), replicas.size(), b.replicas.keySet().stream().map(Server::id).toList(),
+                b.strategy.name(), b.maxLag, readFromPrimaryWhenNoReplicas, readYourWrites);
+    }
+
+    private static ActiveHealth active(JdbcHealthCheck check, Builder b) {
+        return ActiveHealth.custom(check).interval(b.checkInterval).timeout(b.checkTimeout).rise(b.rise).fall(b.fall).build();
+    }
+
+    /** A builder; {@link Builder#primary(DataSource)} and {@link Builder#strategy(Strategy)} are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ DataSource
+
+    /**
+     * A new logical connection. No physical connection is opened until the first statement (or a call
+     * that needs one), so this does not fail when a node is down.
+     *
+     * @throws SQLException (08003) when this data source is closed
+     */
+    @Override
+    public Connection getConnection() throws SQLException {
+        if (closed) {
+            throw new SQLException("data source '" + name + "' is closed", "08003");
+        }
+        return new RoutingConnection(this);
+    }
+
+    /** Not supported: credentials belong to each node's data source. */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("getConnection(user, password) is not supported by '" + name
+                + "': credentials are configured on each node's data source");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        // logging goes through slf4j
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        // each node's data source has its own connection timeout
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("lb4j logs through slf4j");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface != null && iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("'" + name + "' is not a wrapper for " + iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface != null && iface.isInstance(this);
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    /** The name used in logs and pool names. */
+    public String name() {
+        return name;
+    }
+
+    /** The replicas' pool (membership, drain, listeners, stats). Do not close it; close this data source. */
+    public LoadBalancingPool replicaPool() {
+        return replicaPool;
+    }
+
+    /** The primary's single-member pool (health state, stats). */
+    public LoadBalancingPool primaryPool() {
+        return primaryPool;
+    }
+
+    /** Runs one round of health probes on every node now and applies the results (rise/fall). */
+    public void checkHealthNow() {
+        primaryPool.checkHealthNow();
+        replicaPool.checkHealthNow();
+    }
+
+    /** Adds a replica at runtime under {@code server.id()}; it takes reads at once. */
+    public void addReplica(Server server, DataSource dataSource) {
+        checkArg("server", server);
+        checkArg("dataSource", dataSource);
+        if (replicas.putIfAbsent(server.id(), new Node(server, dataSource, false)) != null) {
+            throw new IllegalArgumentException("'" + name + "' already has a replica named '" + server.id() + "'");
+        }
+        try {
+            replicaPool.add(server);
+        } catch (RuntimeException e) {
+            replicas.remove(server.id());
+            throw e;
+        }
+    }
+
+    /** Adds a replica named {@code name} (host {@code name}, port 3306 for display). */
+    public void addReplica(String replicaName, DataSource dataSource) {
+        addReplica(Builder.displayServer(replicaName), dataSource);
+    }
+
+    /**
+     * Removes a replica: no new read goes to it; connections already on it finish their work.
+     *
+     * @return whether it was a member
+     */
+    public boolean removeReplica(String replicaName) {
+        checkArg("replicaName", replicaName);
+        boolean was = replicaPool.remove(replicaName);
+        replicas.remove(replicaName);
+        return was;
+    }
+
+    /** Stops new reads on a replica; the future completes when no connection is checked out from it. */
+    public CompletableFuture<Void> drainReplica(String replicaName) {
+        checkArg("replicaName", replicaName);
+        return replicaPool.drain(replicaName);
+    }
+
+    /** Puts a drained or marked-down replica back. */
+    public void undrainReplica(String replicaName) {
+        checkArg("replicaName", replicaName);
+        replicaPool.markUp(replicaName);
+    }
+
+    /** The replicas' names, in the pool's order. */
+    public List<String> replicaNames() {
+        List<String> names = new ArrayList<>();
+        for (Server s : replicaPool.servers()) {
+            names.add(s.id());
+        }
+        return Collections.unmodifiableList(names);
+    }
+
+    /** Every node's counters: the primary first, then the replicas in pool order. */
+    public List<NodeStats> stats() {
+        List<NodeStats> list = new ArrayList<>();
+        for (EndpointStats s : primaryPool.stats()) {
+            list.add(toStats(s, NodeStats.Role.PRIMARY, -1));
+        }
+        for (EndpointStats s : replicaPool.stats()) {
+            list.add(toStats(s, NodeStats.Role.REPLICA, replicaCheck.lagSeconds(s.server().id())));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    /** One node's counters, by name (the primary's name or a replica's). */
+    public NodeStats stats(String nodeName) {
+        checkArg("nodeName", nodeName);
+        if (nodeName.equals(primary.name())) {
+            return toStats(primaryPool.stats(nodeName), NodeStats.Role.PRIMARY, -1);
+        }
+        return toStats(replicaPool.stats(nodeName), NodeStats.Role.REPLICA, replicaCheck.lagSeconds(nodeName));
+    }
+
+    private static NodeStats toStats(EndpointStats s, NodeStats.Role role, long lag) {
+        return new NodeStats(s.server().id(), role, s.server().address(), s.state(), s.picks(), s.inFlight(),
+                s.successes(), s.failures(), s.latencyNanos(), lag);
+    }
+
+    /** Registers a listener for the replicas' health and membership events (the primary's too). */
+    public void addListener(io.lb4j.api.HealthListener listener) {
+        replicaPool.addListener(listener);
+        primaryPool.addListener(listener);
+    }
+
+    /** Stops health checking. Node data sources are the caller's and are not closed. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        replicaPool.close();
+        primaryPool.close();
+        log.info("{}: closed", name);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicaRoutingDataSource[" + name + ", primary " + primary.server.address() + ", replicas "
+                + replicaNames() + ", " + replicaPool.strategy().name() + ", " + readYourWrites + "]";
+    }
+
+    private static void checkArg(String what, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+    }
+
+    // ------------------------------------------------------------------ for RoutingConnection
+
+    Node replica(String id) {
+        return replicas.get(id);
+    }
+
+    WriteMark threadMark() {
+        return threadMark.get();
+    }
+
+    void setThreadMark(WriteMark mark) {
+        threadMark.set(mark);
+    }
+
+    boolean isMariaDb(Connection physical) throws SQLException {
+        Boolean m = mariadb;
+        if (m == null) {
+            String version = physical.getMetaData().getDatabaseProductVersion();
+            String product = physical.getMetaData().getDatabaseProductName();
+            m = (version != null && version.contains("MariaDB")) || (product != null && product.contains("MariaDB"));
+            mariadb = m;
+        }
+        return m;
+    }
+
+    void warnNoGtid() {
+        if (!warnedNoGtid) {
+            warnedNoGtid = true;
+            log.warn("{}: readYourWrites=session but the primary reported no GTID after a write (binary log or GTIDs off?);"
+                    + " reads after writes are not guaranteed to see them", name);
+        }
+    }
+
+    /**
+     * Builds a {@link ReplicaRoutingDataSource}. Every setter validates at once and names the property.
+     * Not thread-safe.
+     */
+    public static final class Builder {
+        private String name = "lb4j-jdbc";
+        private Server primaryServer;
+        private DataSource primaryDataSource;
+        private final Map<Server, DataSource> replicas = new LinkedHashMap<>();
+        private Strategy strategy;
+        private Duration maxLag = DEFAULT_MAX_LAG;
+        private boolean replicationCheck = true;
+        private boolean readFromPrimaryWhenNoReplicas = true;
+        private ReadYourWrites readYourWrites = ReadYourWrites.off();
+        private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
+        private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
+        private int rise = ActiveHealth.DEFAULT_RISE;
+        private int fall = ActiveHealth.DEFAULT_FALL;
+        private PassiveHealth passiveHealth = PassiveHealth.ofDefaults();
+        private int maxEjectionPercent = 100;
+        private boolean scheduleHealthChecks = true;
+        private Ticker ticker = Ticker.system();
+        private boolean retainPhysicalConnections;
+
+        private Builder() {
+        }
+
+        static Server displayServer(String nodeName) {
+            if (nodeName == null || nodeName.isBlank()) {
+                throw new IllegalArgumentException("node name must not be blank, was " + (nodeName == null ? null : "'" + nodeName + "'"));
+            }
+            return Server.builder(nodeName.replaceAll("\\s", "_"), 3306).id(nodeName).build();
+        }
+
+        /** The name used in logs and pool names (default {@code lb4j-jdbc}). */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank, was " + name);
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** The primary, named {@code primary}. */
+        public Builder primary(DataSource dataSource) {
+            return primary(Builder.displayServer("primary"), dataSource);
+        }
+
+        /** The primary, with its name ({@code server.id()}) and address for display. */
+        public Builder primary(Server server, DataSource dataSource) {
+            checkArg("primary server", server);
+            checkArg("primary dataSource", dataSource);
+            this.primaryServer = server;
+            this.primaryDataSource = dataSource;
+            return this;
+        }
+
+        /** A replica named {@code name} (also its pool id). */
+        public Builder replica(String replicaName, DataSource dataSource) {
+            return replica(displayServer(replicaName), dataSource);
+        }
+
+        /** A replica; {@code server.id()} is its name, host/port are for display, weight counts for weighted strategies. */
+        public Builder replica(Server server, DataSource dataSource) {
+            checkArg("replica server", server);
+            checkArg("replica dataSource", dataSource);
+            for (Server s : replicas.keySet()) {
+                if (s.id().equals(server.id())) {
+                    throw new IllegalArgumentException("replica '" + server.id() + "' is configured twice");
+                }
+            }
+            replicas.put(server, dataSource);
+            return this;
+        }
+
+        /** The balancing strategy over the replicas (one instance per data source). Required. */
+        public Builder strategy(Strategy strategy) {
+            checkArg("strategy", strategy);
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** The largest acceptable replication lag, 0 to 1 day (whole seconds count); null for no limit. Default 30 s. */
+        public Builder maxLag(Duration maxLag) {
+            if (maxLag != null && (maxLag.isNegative() || maxLag.compareTo(Duration.ofDays(1)) > 0)) {
+                throw new IllegalArgumentException("maxLag must be in [0, 1d] or null (no limit), was " + maxLag);
+            }
+            this.maxLag = maxLag;
+            return this;
+        }
+
+        /** Whether the probe checks replication threads and lag (default true); false probes {@code SELECT 1} only. */
+        public Builder replicationCheck(boolean check) {
+            this.replicationCheck = check;
+            return this;
+        }
+
+        /** Whether reads go to the primary when no replica is eligible (default true); false fails them. */
+        public Builder readFromPrimaryWhenNoReplicas(boolean value) {
+            this.readFromPrimaryWhenNoReplicas = value;
+            return this;
+        }
+
+        /** Read-your-writes consistency (default off). */
+        public Builder readYourWrites(ReadYourWrites value) {
+            checkArg("readYourWrites", value);
+            this.readYourWrites = value;
+            return this;
+        }
+
+        /** Health probe interval, 1 ms to 1 day; default 2 s. */
+        public Builder checkInterval(Duration interval) {
+            ActiveHealth.custom((s, t) -> null).interval(interval);
+            this.checkInterval = interval;
+            return this;
+        }
+
+        /** Health probe timeout, 1 ms to 1 hour; default 1 s. */
+        public Builder checkTimeout(Duration timeout) {
+            ActiveHealth.custom((s, t) -> null).timeout(timeout);
+            this.checkTimeout = timeout;
+            return this;
+        }
+
+        /** Passed probes that restore a node, 1 to 1000; default 2. */
+        public Builder rise(int rise) {
+            ActiveHealth.custom((s, t) -> null).rise(rise);
+            this.rise = rise;
+            return this;
+        }
+
+        /** Failed probes that eject a node, 1 to 1000; default 3. */
+        public Builder fall(int fall) {
+            ActiveHealth.custom((s, t) -> null).fall(fall);
+            this.fall = fall;
+            return this;
+        }
+
+        /** Passive health for replicas (default nginx {@code max_fails=1 fail_timeout=10s}). */
+        public Builder passiveHealth(PassiveHealth passive) {
+            checkArg("passiveHealth", passive);
+            this.passiveHealth = passive;
+            return this;
+        }
+
+        /** The largest share of replicas health checking may eject, 0 to 100; default 100 (reads fall back to the primary). */
+        public Builder maxEjectionPercent(int percent) {
+            if (percent < 0 || percent > 100) {
+                throw new IllegalArgumentException("maxEjectionPercent must be in [0, 100], was " + percent);
+            }
+            this.maxEjectionPercent = percent;
+            return this;
+        }
+
+        /** Whether probes run on a schedule (default true); false runs them only on {@link #checkHealthNow()}. */
+        public Builder scheduleHealthChecks(boolean schedule) {
+            this.scheduleHealthChecks = schedule;
+            return this;
+        }
+
+        /** The clock for leases, health and read-your-writes windows; default {@link Ticker#system()}. */
+        public Builder ticker(Ticker ticker) {
+            checkArg("ticker", ticker);
+            this.ticker = ticker;
+            return this;
+        }
+
+        /**
+         * Whether a logical connection keeps the physical connections it used open (one per node) and reuses
+         * them, instead of closing them when it switches away. For node data sources that do not pool
+         * (DriverManager); the lease is still completed at each switch.
+         */
+        Builder retainPhysicalConnections(boolean retain) {
+            this.retainPhysicalConnections = retain;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when the primary or the strategy is missing */
+        public ReplicaRoutingDataSource build() {
+            if (primaryDataSource == null) {
+                throw new IllegalArgumentException("primary must be set for '" + name + "'");
+            }
+            if (strategy == null) {
+                throw new IllegalArgumentException("strategy must be set for '" + name + "'");
+            }
+            for (Server s : replicas.keySet()) {
+                if (s.id().equals(primaryServer.id())) {
+                    throw new IllegalArgumentException("replica '" + s.id() + "' has the primary's name");
+                }
+            }
+            return new ReplicaRoutingDataSource(this);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.lb4j.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.lb4j.api.HealthCheckResult;
+import io.lb4j.api.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link JdbcHealthCheck} against the real cluster. */
+class JdbcHealthCheckTest {
+    private static final Server PRIMARY = Server.builder(Cluster.HOST, Cluster.PRIMARY_PORT).id("primary").build();
+    private static final Server REPLICA = Server.builder(Cluster.HOST, Cluster.REPLICA1_PORT).id("replica1").build();
+    private HikariDataSource primary;
+    private HikariDataSource replica;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Cluster.require();
+        Cluster.awaitHealthyReplication();
+        primary = Cluster.pool("hc-primary", Cluster.PRIMARY_PORT);
+        replica = Cluster.pool("hc-replica", Cluster.REPLICA1_PORT);
+    }
+
+    @AfterEach
+    void tearDown() {
+        primary.close();
+        replica.close();
+    }
+
+    private JdbcHealthCheck check(boolean replication, Duration maxLag) {
+        Map<String, DataSource> byId = Map.of("primary", primary, "replica1", replica);
+        return new JdbcHealthCheck("hc", byId::get, replication, maxLag);
+    }
+
+    @Test
+    void replicatingReplicaPassesAndReportsItsLag() {
+        JdbcHealthCheck check = check(true, Duration.ofSeconds(5));
+        HealthCheckResult r = check.check(REPLICA, Duration.ofSeconds(2));
+        assertThat(r.healthy()).isTrue();
+        assertThat(r.detail()).isEqualTo("replicating, lag 0s");
+        assertThat(check.lagSeconds("replica1")).isZero();
+    }
+
+    @Test
+    void aServerThatIsNotAReplicaFailsTheReplicationProbe() {
+        HealthCheckResult r = check(true, null).check(PRIMARY, Duration.ofSeconds(2));
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.detail()).contains("not a replica");
+    }
+
+    @Test
+    void selectOneProbePassesOnThePrimary() {
+        HealthCheckResult r = check(false, null).check(PRIMARY, Duration.ofSeconds(2));
+        assertThat(r).isEqualTo(HealthCheckResult.pass("SELECT 1 ok"));
+    }
+
+    @Test
+    void unreachableServerFailsSayingWhy() throws Exception {
+        TcpProxy proxy = new TcpProxy(Cluster.REPLICA1_PORT);
+        int port = proxy.port();
+        proxy.close();
+        try (HikariDataSource dead = Cluster.pool("hc-dead", port)) {
+            JdbcHealthCheck check = new JdbcHealthCheck("hc", id -> dead, true, null);
+            HealthCheckResult r = check.check(Server.builder(Cluster.HOST, port).id("dead").build(), Duration.ofSeconds(2));
+            assertThat(r.healthy()).isFalse();
+            assertThat(r.detail()).startsWith("unreachable: ").doesNotContain(Cluster.PASSWORD);
+            assertThat(check.lagSeconds("dead")).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void unknownServerFailsWithoutThrowing() {
+        HealthCheckResult r = check(true, null).check(Server.of("elsewhere", 3306), Duration.ofSeconds(1));
+        assertThat(r.healthy()).isFalse();
+        assertThat(r.detail()).isEqualTo("no data source for elsewhere:3306");
+    }
+
+    @Test
+    void constructorValidatesItsArguments() {
+        assertThatThrownBy(() -> new JdbcHealthCheck(" ", id -> null, true, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name must not be blank");
+        assertThatThrownBy(() -> new JdbcHealthCheck("hc", null, true, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataSources must not be null");
+        assertThatThrownBy(() -> new JdbcHealthCheck("hc", id -> null, true, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLag must not be negative, was PT-1S");
+    }
+}
