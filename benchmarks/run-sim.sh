@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The deterministic tail-latency simulation: every strategy × every scenario, markdown tables on stdout,
+# the p99 chart in benchmarks/target/sim-p99.png. Extra flags go to SimMain (--help lists them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -pl benchmarks -am package -DskipTests
+exec java -cp benchmarks/target/benchmarks.jar io.lb4j.benchmarks.sim.SimMain --chart benchmarks/target/sim-p99.png "$@"
