@@ -4,24 +4,24 @@ import io.lb4j.api.Endpoint;
 import io.lb4j.api.HealthState;
 import io.lb4j.api.Server;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A hand-set {@link Endpoint} for benchmarking {@code Picker.pick} alone: fixed weight and latency, an
- * in-flight count set once in setup. Reads are plain atomics/finals, as the pool's endpoint.
+ * in-flight count set once in setup. Laid out as the pool's endpoint: the in-flight count is a volatile
+ * field of the endpoint itself.
  *
  * <p>Thread-safe.
  */
 public final class BenchEndpoint implements Endpoint {
     private final Server server;
     private final double weight;
-    private final AtomicInteger inFlight;
+    private volatile int inFlight;
     private final double latencyNanos;
 
     public BenchEndpoint(Server server, double weight, int inFlight, double latencyNanos) {
         this.server = server;
         this.weight = weight;
-        this.inFlight = new AtomicInteger(inFlight);
+        this.inFlight = inFlight;
         this.latencyNanos = latencyNanos;
     }
 
@@ -37,7 +37,7 @@ public final class BenchEndpoint implements Endpoint {
 
     @Override
     public int inFlight() {
-        return inFlight.get();
+        return inFlight;
     }
 
     @Override

@@ -14,6 +14,9 @@ import java.util.random.RandomGenerator;
  * scheduler ({@code ip_vs_lc.c}), where "connections" are this client's own in-flight requests
  * ({@link Endpoint#inFlight()}). Weights are ignored, exactly as in LVS {@code lc}.
  *
+ * <p>Weights, and so slow start, are ignored; the in-flight count alone keeps a cold server from being
+ * flooded, as in LVS.
+ *
  * <p><b>nginx users:</b> nginx's {@code least_conn} is <em>weighted</em> (it compares
  * {@code conns / weight}); its equivalent is {@link WeightedLeastConnections} ({@code wlc}), which is also
  * what {@code io.lb4j.config.NginxUpstream} maps {@code least_conn} to. Use this class only when you

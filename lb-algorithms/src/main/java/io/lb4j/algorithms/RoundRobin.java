@@ -12,7 +12,9 @@ import java.util.random.RandomGenerator;
 /**
  * Round robin: each pick takes the next endpoint in the list, as the LVS {@code rr} scheduler
  * ({@code ip_vs_rr.c}) and nginx's default balancer with equal weights. Weights are ignored: every
- * endpoint the pool hands over (all have weight &gt; 0) gets the same share.
+ * endpoint the pool hands over (all have weight &gt; 0) gets the same share. Slow start works by ramping
+ * weights, so a warming server gets its full share at once here: pools with slow start should use
+ * {@link WeightedRoundRobin}.
  *
  * <p>The position is one {@link AtomicLong} kept in the <em>strategy</em>, not in the picker, so a
  * republish (a server added, ejected, restored or re-weighted) continues the rotation instead of

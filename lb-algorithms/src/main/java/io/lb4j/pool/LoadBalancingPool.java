@@ -178,7 +178,7 @@ public final class LoadBalancingPool implements Pool {
             if (m != null && (context.excludedIds().contains(preferred) || m.gated && !m.breaker.tryAcquirePermission())) {
                 m = null;
             } else if (m != null) {
-                m.inFlight.incrementAndGet();
+                m.incrementInFlight();
                 m.picks.increment();
                 return new PoolLease(this, m, now, m.gated);
             }
@@ -196,7 +196,7 @@ public final class LoadBalancingPool implements Pool {
                 permitted = m.gated;
             }
         }
-        m.inFlight.incrementAndGet();
+        m.incrementInFlight();
         m.picks.increment();
         return new PoolLease(this, m, now, permitted);
     }
@@ -243,7 +243,7 @@ public final class LoadBalancingPool implements Pool {
     void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted) {
         long now = ticker.read();
         long latency = latencyNanos >= 0 ? latencyNanos : Math.max(0, now - startNanos);
-        int left = m.inFlight.decrementAndGet();
+        int left = m.decrementInFlight();
         switch (outcome) {
             case SUCCESS:
                 m.successes.increment();
@@ -574,7 +574,7 @@ public final class LoadBalancingPool implements Pool {
         if (f == null) {
             return CompletableFuture.completedFuture(null);
         }
-        if (m.inFlight.get() == 0) {
+        if (m.inFlight() == 0) {
             f.complete(null);
         }
         return f;

@@ -8,7 +8,7 @@ import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -25,7 +25,10 @@ final class Member implements Endpoint {
     private final double decayNanos;
 
     volatile Server server;
-    final AtomicInteger inFlight = new AtomicInteger();
+    /** Read by every least-connections scan: a field of the member itself, not a separate atomic object. */
+    private static final AtomicIntegerFieldUpdater<Member> IN_FLIGHT =
+            AtomicIntegerFieldUpdater.newUpdater(Member.class, "inFlight");
+    private volatile int inFlight;
     final LongAdder picks = new LongAdder();
     final LongAdder successes = new LongAdder();
     final LongAdder failures = new LongAdder();
@@ -80,6 +83,14 @@ final class Member implements Endpoint {
         this.weight = server.weight();
     }
 
+    int incrementInFlight() {
+        return IN_FLIGHT.incrementAndGet(this);
+    }
+
+    int decrementInFlight() {
+        return IN_FLIGHT.decrementAndGet(this);
+    }
+
     String id() {
         return server.id();
     }
@@ -96,7 +107,7 @@ final class Member implements Endpoint {
 
     @Override
     public int inFlight() {
-        return inFlight.get();
+        return inFlight;
     }
 
     @Override
@@ -161,12 +172,12 @@ final class Member implements Endpoint {
     }
 
     EndpointStats stats() {
-        return new EndpointStats(server, state, eligible || state == HealthState.UP ? weight : 0, inFlight.get(),
+        return new EndpointStats(server, state, eligible || state == HealthState.UP ? weight : 0, inFlight,
                 picks.sum(), successes.sum(), failures.sum(), drops.sum(), latencyNanos());
     }
 
     @Override
     public String toString() {
-        return server.id() + "[" + state + ", weight=" + weight + ", inFlight=" + inFlight.get() + "]";
+        return server.id() + "[" + state + ", weight=" + weight + ", inFlight=" + inFlight + "]";
     }
 }
