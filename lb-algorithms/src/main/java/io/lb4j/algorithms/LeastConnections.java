@@ -28,8 +28,9 @@ import java.util.random.RandomGenerator;
  * in the strategy, starting at a value drawn from the injected {@link RandomGenerator}, so it survives
  * republishes and clients started together do not all favour the same server.
  *
- * <p><b>Cost:</b> per pick O(n): one atomic increment and a scan reading every endpoint's in-flight
- * counter; no allocation. Per {@code newPicker} O(n).
+ * <p><b>Cost:</b> per pick O(n): one atomic increment and a scan reading the endpoints' in-flight
+ * counters, which stops at the first idle endpoint (nothing can beat 0, so the choice is the one the full
+ * LVS scan would make); no allocation. Per {@code newPicker} O(n).
  *
  * <p><b>When not to use it:</b> with heterogeneous servers (use {@link WeightedLeastConnections}); with
  * hundreds of endpoints and high pick rates (the O(n) scan; use {@link LeastRequest}, O(1)); when the client
@@ -94,7 +95,7 @@ public final class LeastConnections implements Strategy {
             int i = Math.floorMod(start.getAndIncrement(), n);
             Endpoint least = es[i];
             int leastLoad = least.inFlight();
-            for (int k = 1; k < n; k++) {
+            for (int k = 1; k < n && leastLoad > 0; k++) { // nothing beats an idle server: stop at the first
                 if (++i == n) {
                     i = 0;
                 }

@@ -27,7 +27,8 @@ import java.util.random.RandomGenerator;
  * <p>Weights are read once per {@code newPicker} (they change only when the pool republishes); in-flight
  * counts are read live on every pick.
  *
- * <p><b>Cost:</b> per pick O(n): one atomic increment, a scan with two multiplications per endpoint; no
+ * <p><b>Cost:</b> per pick O(n): one atomic increment, a scan with two multiplications per endpoint that
+ * stops at the first idle endpoint (its ratio 0 cannot be beaten, so the choice is the full scan's); no
  * allocation. Per {@code newPicker} O(n).
  *
  * <p><b>When not to use it:</b> with hundreds of endpoints and high pick rates (the O(n) scan; use
@@ -96,7 +97,7 @@ public final class WeightedLeastConnections implements Strategy {
             int i = Math.floorMod(start.getAndIncrement(), n);
             int least = i;
             double leastLoad = es[i].inFlight();
-            for (int k = 1; k < n; k++) {
+            for (int k = 1; k < n && leastLoad > 0; k++) { // an idle server's ratio 0 cannot be beaten
                 if (++i == n) {
                     i = 0;
                 }
