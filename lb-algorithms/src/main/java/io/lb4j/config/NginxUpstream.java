@@ -500,11 +500,22 @@ public final class NginxUpstream {
                         if (d.isZero()) {
                             throw at(p, "fail_timeout must be a positive time, was '" + value + "'");
                         }
-                        builder.failTimeout(d);
+                        try {
+                            builder.failTimeout(d);
+                        } catch (IllegalArgumentException e) {
+                            throw at(p, "fail_timeout: " + e.getMessage());
+                        }
                         break;
                     }
                     case "slow_start=":
-                        builder.slowStart(time(p, value, "slow_start"));
+                        try {
+                            builder.slowStart(time(p, value, "slow_start"));
+                        } catch (IllegalArgumentException e) {
+                            if (e instanceof NginxConfigException) {
+                                throw e;
+                            }
+                            throw at(p, "slow_start: " + e.getMessage());
+                        }
                         break;
                     case "backup":
                         builder.backup(true);

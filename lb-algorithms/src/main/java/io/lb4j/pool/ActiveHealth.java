@@ -87,7 +87,7 @@ public final class ActiveHealth {
         /** Time between two probes of a server; 1 ms to 1 day. */
         public Builder interval(Duration interval) {
             Checks.positive("interval", interval);
-            if (interval.toMillis() < 1 || interval.compareTo(Duration.ofDays(1)) > 0) {
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
                 throw new IllegalArgumentException("interval must be in [1ms, 1d], was " + interval);
             }
             this.interval = interval;
@@ -97,7 +97,7 @@ public final class ActiveHealth {
         /** How long one probe may take; 1 ms to 1 hour. */
         public Builder timeout(Duration timeout) {
             Checks.positive("timeout", timeout);
-            if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("timeout must be in [1ms, 1h], was " + timeout);
             }
             this.timeout = timeout;

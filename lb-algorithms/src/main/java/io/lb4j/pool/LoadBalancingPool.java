@@ -837,8 +837,9 @@ public final class LoadBalancingPool implements Pool {
                     m.breaker.releasePermission();
                 } else {
                     // resilience4j lets the first permission through strictly after the wait
-                    long until = m.breakerOpenSince + 1 + Math.max(1_000_000L,
-                            breakerConfig.getWaitIntervalFunctionInOpenState().apply(1) * 1_000_000L);
+                    long waitMillis = Math.min(breakerConfig.getWaitIntervalFunctionInOpenState().apply(1),
+                            Long.MAX_VALUE / 4_000_000L); // saturate: a deadline, not an exact time
+                    long until = m.breakerOpenSince + 1 + Math.max(1_000_000L, waitMillis * 1_000_000L);
                     if (until - now <= 0) {
                         until = now + 1_000_000L;
                     }

@@ -52,11 +52,15 @@ public final class PassiveHealth {
 
     /**
      * @param maxFails    failures within {@code failTimeout} that eject a server; 0 to 1,000,000 (0 never ejects)
-     * @param failTimeout the counting window and the ejection time; positive
+     * @param failTimeout the counting window and the ejection time; 1 ms to 1 day
      */
     public static PassiveHealth nginx(int maxFails, Duration failTimeout) {
-        return new PassiveHealth(Mode.NGINX, Checks.inRange("maxFails", maxFails, 0, 1_000_000),
-                Checks.positive("failTimeout", failTimeout), null);
+        Checks.inRange("maxFails", maxFails, 0, 1_000_000);
+        Checks.positive("failTimeout", failTimeout);
+        if (failTimeout.compareTo(Duration.ofMillis(1)) < 0 || failTimeout.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("failTimeout must be in [1ms, 1d], was " + failTimeout);
+        }
+        return new PassiveHealth(Mode.NGINX, maxFails, failTimeout, null);
     }
 
     /** One resilience4j circuit breaker per server, built from {@code config} (its clock is replaced by the pool's ticker). */

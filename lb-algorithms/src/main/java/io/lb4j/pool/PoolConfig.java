@@ -184,7 +184,7 @@ public final class PoolConfig {
         /** 1 ms to 1 hour: how fast the peak-EWMA latency forgets a peak. */
         public Builder latencyDecay(Duration decay) {
             Checks.positive("latencyDecay", decay);
-            if (decay.toMillis() < 1 || decay.compareTo(Duration.ofHours(1)) > 0) {
+            if (decay.compareTo(Duration.ofMillis(1)) < 0 || decay.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("latencyDecay must be in [1ms, 1h], was " + decay);
             }
             this.latencyDecay = decay;

@@ -21,7 +21,8 @@ public final class TcpHealthCheck implements HealthCheck {
     public HealthCheckResult check(Server server, Duration timeout) {
         Checks.notNull("server", server);
         Checks.positive("timeout", timeout);
-        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        int millis = timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE
+                : (int) Math.max(1, timeout.toMillis());
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(server.host(), server.port()), millis);
             return HealthCheckResult.pass("tcp connect ok");

@@ -174,9 +174,22 @@ class NginxUpstreamTest {
 
     @ParameterizedTest(name = "{0} = {1} ms")
     @CsvSource({"10, 10000", "10s, 10000", "500ms, 500", "1m, 60000", "1h, 3600000", "1m30s, 90000",
-            "1m30, 90000", "1d, 86400000", "2w, 1209600000", "1s500ms, 1500", "0, 0"})
+            "1m30, 90000", "1s500ms, 1500", "0, 0"})
     void nginxTimesAreParsed(String time, long millis) {
         assertThat(server("slow_start=" + time).slowStart()).contains(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest(name = "{0} = {1} ms")
+    @CsvSource({"1d, 86400000", "23h59m, 86340000"})
+    void dayUnitsAreParsed(String time, long millis) {
+        assertThat(server("fail_timeout=" + time).failTimeout()).contains(Duration.ofMillis(millis));
+    }
+
+    @Test
+    void aTimeBeyondWhatTheServerAcceptsFailsAtItsPosition() {
+        assertThatThrownBy(() -> block("server 10.0.0.1 slow_start=2w;"))
+                .isInstanceOf(NginxConfigException.class)
+                .hasMessageContaining("slowStart must be in [0, 1h], was PT336H");
     }
 
     @Test

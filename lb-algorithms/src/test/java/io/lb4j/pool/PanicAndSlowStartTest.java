@@ -115,6 +115,15 @@ class PanicAndSlowStartTest {
                 .hasMessage("maxEjectionPercent must be in [0, 100], was -1");
         assertThatThrownBy(() -> PoolConfig.custom().slowStart(Duration.ofSeconds(-1)))
                 .hasMessage("slowStart must not be negative, was PT-1S");
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThatThrownBy(() -> PoolConfig.custom().latencyDecay(huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("latencyDecay must be in [1ms, 1h], was PT");
+        assertThatThrownBy(() -> ActiveHealth.custom((s, t) -> null).interval(huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("interval must be in [1ms, 1d], was PT");
+        assertThatThrownBy(() -> ActiveHealth.custom((s, t) -> null).timeout(huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("timeout must be in [1ms, 1h], was PT");
+        assertThatThrownBy(() -> PassiveHealth.nginx(1, huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("failTimeout must be in [1ms, 1d], was PT");
         assertThatThrownBy(() -> PoolConfig.custom().slowStart(Duration.ofHours(2)))
                 .hasMessage("slowStart must be in [0, 1h], was PT2H");
         assertThatThrownBy(() -> PoolConfig.custom().slowStartAggression(0))

@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe.
  */
 public final class ManualTicker implements Ticker {
+    /** The largest single step: 100 years, far from the 292 years a nanosecond {@code long} holds. */
+    public static final Duration MAX_STEP = Duration.ofDays(36_500);
+
     private final AtomicLong nanos;
 
     /** Starts at an arbitrary non-zero reading, as a real {@code nanoTime} would. */
@@ -34,8 +37,8 @@ public final class ManualTicker implements Ticker {
      */
     public ManualTicker advance(Duration duration) {
         Checks.notNull("duration", duration);
-        if (duration.isNegative()) {
-            throw new IllegalArgumentException("duration must not be negative, was " + duration);
+        if (duration.isNegative() || duration.compareTo(MAX_STEP) > 0) {
+            throw new IllegalArgumentException("duration must be in [0, " + MAX_STEP + "], was " + duration);
         }
         nanos.addAndGet(duration.toNanos());
         return this;
@@ -43,8 +46,8 @@ public final class ManualTicker implements Ticker {
 
     /** Moves time forward by {@code millis} milliseconds (non-negative). */
     public ManualTicker advanceMillis(long millis) {
-        if (millis < 0) {
-            throw new IllegalArgumentException("millis must not be negative, was " + millis);
+        if (millis < 0 || millis > MAX_STEP.toMillis()) {
+            throw new IllegalArgumentException("millis must be in [0, " + MAX_STEP.toMillis() + "], was " + millis);
         }
         nanos.addAndGet(millis * 1_000_000L);
         return this;

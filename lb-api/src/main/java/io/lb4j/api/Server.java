@@ -223,16 +223,21 @@ public final class Server {
             return this;
         }
 
+        /** 1 ms to 1 day. */
         public Builder failTimeout(Duration failTimeout) {
-            this.failTimeout = Checks.positive("failTimeout", failTimeout);
+            Checks.positive("failTimeout", failTimeout);
+            if (failTimeout.compareTo(Duration.ofMillis(1)) < 0 || failTimeout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("failTimeout must be in [1ms, 1d], was " + failTimeout);
+            }
+            this.failTimeout = failTimeout;
             return this;
         }
 
-        /** Zero disables slow start for this server. */
+        /** 0 (slow start off for this server) to 1 hour. */
         public Builder slowStart(Duration slowStart) {
             Checks.notNull("slowStart", slowStart);
-            if (slowStart.isNegative()) {
-                throw new IllegalArgumentException("slowStart must not be negative, was " + slowStart);
+            if (slowStart.isNegative() || slowStart.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("slowStart must be in [0, 1h], was " + slowStart);
             }
             this.slowStart = slowStart;
             return this;

@@ -20,6 +20,14 @@ class ManualTickerTest {
     @Test
     void negativeAdvanceIsRejected() {
         assertThatThrownBy(() -> new ManualTicker().advance(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration must not be negative");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("duration must be in [0, PT876000H], was PT-1S");
+    }
+
+    @Test
+    void hugeStepsAreRejectedWithoutArithmeticOverflow() {
+        assertThatThrownBy(() -> new ManualTicker().advance(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duration must be in [0, PT876000H]");
+        assertThatThrownBy(() -> new ManualTicker().advanceMillis(Long.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("millis must be in [0, ");
     }
 }

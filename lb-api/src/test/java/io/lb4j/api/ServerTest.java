@@ -94,6 +94,15 @@ class ServerTest {
     }
 
     @Test
+    void hugeDurationsAreRejectedWithoutArithmeticOverflow() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
+        assertThatThrownBy(() -> Server.builder("h", 80).failTimeout(huge))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("failTimeout must be in [1ms, 1d], was PT");
+        assertThatThrownBy(() -> Server.builder("h", 80).slowStart(huge))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("slowStart must be in [0, 1h], was PT");
+    }
+
+    @Test
     void toStringShowsIdWeightAndFlags() {
         assertThat(Server.builder("h", 80).weight(2).backup(true).build().toString())
                 .isEqualTo("Server[h:80 weight=2 backup]");
