@@ -160,42 +160,71 @@ public final class LoadBalancingPool implements Pool {
 
     @Override
     public Lease acquire(PickContext context) {
+        // Kept small so that the JIT can inline it into the caller (and perhaps scalar-replace the lease).
         if (context == null) {
             throw new IllegalArgumentException("context must not be null; use PickContext.none()");
         }
         long now = ticker.read();
         Snapshot s = snapshot;
+        if (s.hasDeadline && now - s.deadline >= 0 || s.picker == null) {
+            s = ready(s, now);
+        }
+        if (context.preferredId() != null || !context.excludedIds().isEmpty()) {
+            return acquireSlow(s, context, now);
+        }
+        Member m = (Member) s.picker.pick(context);
+        if (m.gated) {
+            return acquireGated(s, context, m, now);
+        }
+        m.incrementInFlight();
+        m.picks.increment();
+        return new PoolLease(this, m, now, false);
+    }
+
+    /** A snapshot with a picker: refreshed if its deadline passed; throws when it has no server. */
+    private Snapshot ready(Snapshot s, long now) {
         if (s.hasDeadline && now - s.deadline >= 0) {
             s = refreshIfFree(now);
         }
         if (s.picker == null) {
             throw new NoAvailableServerException(name, s.reason, s.detail);
         }
-        Member m = null;
+        return s;
+    }
+
+    /** A preferred server or exclusions. */
+    private Lease acquireSlow(Snapshot s, PickContext context, long now) {
         String preferred = context.preferredId();
         if (preferred != null) {
-            m = s.byId.get(preferred);
-            if (m != null && (context.excludedIds().contains(preferred) || m.gated && !m.breaker.tryAcquirePermission())) {
-                m = null;
-            } else if (m != null) {
+            Member m = s.byId.get(preferred);
+            if (m != null && !context.excludedIds().contains(preferred)
+                    && (!m.gated || m.breaker.tryAcquirePermission())) {
                 m.incrementInFlight();
                 m.picks.increment();
                 return new PoolLease(this, m, now, m.gated);
             }
         }
-        m = (Member) s.picker.pick(context);
-        boolean permitted = false;
-        if (!context.excludedIds().isEmpty() && context.excludedIds().contains(m.id())) {
+        Member m = (Member) s.picker.pick(context);
+        if (context.excludedIds().contains(m.id())) {
             m = pickAvoiding(s, context);
-            permitted = m.gated; // pickAvoiding took a trial permit for a half-open member
-        } else if (m.gated) {
-            if (m.breaker.tryAcquirePermission()) {
-                permitted = true;
-            } else {
-                m = pickAvoiding(s, context);
-                permitted = m.gated;
-            }
+            return lease(m, now, m.gated); // pickAvoiding took a trial permit for a half-open member
         }
+        if (m.gated) {
+            return acquireGated(s, context, m, now);
+        }
+        return lease(m, now, false);
+    }
+
+    /** A half-open member: it needs one of its breaker's trial permits, else another member. */
+    private Lease acquireGated(Snapshot s, PickContext context, Member m, long now) {
+        if (m.breaker.tryAcquirePermission()) {
+            return lease(m, now, true);
+        }
+        Member other = pickAvoiding(s, context);
+        return lease(other, now, other.gated);
+    }
+
+    private Lease lease(Member m, long now, boolean permitted) {
         m.incrementInFlight();
         m.picks.increment();
         return new PoolLease(this, m, now, permitted);

@@ -18,8 +18,10 @@ package io.lb4j.api;
  * }</pre>
  * Completing again is harmless: only the first completion counts.
  *
- * <p>Thread-safe: a lease may be completed from another thread than the one that acquired it
- * (asynchronous clients).
+ * <p>Thread-safety: a lease may be completed on another thread than the one that acquired it
+ * (asynchronous clients). Completing the same lease from two threads <em>at the same time</em> is not
+ * supported: the guard against a second completion is a plain flag, so that a lease completed in the
+ * method that acquired it costs no allocation.
  */
 public interface Lease {
 
