@@ -37,6 +37,11 @@ import java.util.function.Function;
 public final class JdbcHealthCheck implements HealthCheck {
     private static final Logger log = LoggerFactory.getLogger(JdbcHealthCheck.class);
 
+    /** The largest {@code maxLag} the constructor accepts. */
+    public static final Duration MAX_LAG = Duration.ofDays(1);
+    /** Probe timeouts longer than this are clamped to it (a probe never needs more). */
+    static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
     private final String name;
     private final Function<String, DataSource> dataSources;
     private final boolean replicationCheck;
@@ -58,8 +63,8 @@ public final class JdbcHealthCheck implements HealthCheck {
         if (dataSources == null) {
             throw new IllegalArgumentException("dataSources must not be null");
         }
-        if (maxLag != null && maxLag.isNegative()) {
-            throw new IllegalArgumentException("maxLag must not be negative, was " + maxLag);
+        if (maxLag != null && (maxLag.isNegative() || maxLag.compareTo(MAX_LAG) > 0)) {
+            throw new IllegalArgumentException("maxLag must be null (no limit) or 0 to " + MAX_LAG + ", was " + maxLag);
         }
         this.name = name;
         this.dataSources = dataSources;
@@ -69,8 +74,13 @@ public final class JdbcHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResult check(Server server, Duration timeout) {
-        Objects.requireNonNull(server, "server");
-        HealthCheckResult r = probe(server, timeout == null ? Duration.ofSeconds(1) : timeout);
+        if (server == null) {
+            throw new IllegalArgumentException("server must not be null");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be a positive duration, was " + timeout);
+        }
+        HealthCheckResult r = probe(server, timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout);
         String kind = r.healthy() ? "ok" : r.detail().replaceAll("[0-9]+", "#");
         String before = verdicts.put(server.id(), kind);
         if (!kind.equals(before)) {
@@ -153,7 +163,7 @@ public final class JdbcHealthCheck implements HealthCheck {
                 return HealthCheckResult.fail("not a replica: SHOW REPLICA STATUS is empty");
             }
             lags.put(id, worst);
-            if (maxLag != null && worst * 1000 > maxLag.toMillis()) {
+            if (maxLag != null && worst > 0 && Duration.ofSeconds(worst).compareTo(maxLag) > 0) {
                 return HealthCheckResult.fail("replication lag " + worst + "s > maxLag " + maxLag.getSeconds() + "s");
             }
             return HealthCheckResult.pass("replicating, lag " + worst + "s");

@@ -222,7 +222,10 @@ public final class LbDriver implements Driver {
     private static void apply(String option, String value, Setter setter) throws SQLException {
         try {
             setter.run();
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // not only IllegalArgumentException: no ArithmeticException or NullPointerException of the
+            // configuration code may escape connect(); the message names the option (values of lb.*
+            // options are not secrets)
             throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
         }
     }
@@ -291,7 +294,10 @@ public final class LbDriver implements Driver {
     private static <T> T call(String option, String value, Factory<T> f) throws SQLException {
         try {
             return f.get();
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // not only IllegalArgumentException: no ArithmeticException or NullPointerException of the
+            // configuration code may escape connect(); the message names the option (values of lb.*
+            // options are not secrets)
             throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
         }
     }
@@ -300,7 +306,18 @@ public final class LbDriver implements Driver {
         return duration(option, value, "a duration such as 500ms, 5s, 2m, 1h or PT5S");
     }
 
+    /** The longest duration any {@code lb.*} option accepts. */
+    static final Duration MAX_DURATION = Duration.ofDays(1);
+
     private static Duration duration(String option, String value, String allowed) throws SQLException {
+        Duration d = parseDuration(option, value, allowed);
+        if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+            throw LbUrl.bad(option + "=" + value + " is out of range: allowed 0 to " + MAX_DURATION + " (1 day)");
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(String option, String value, String allowed) throws SQLException {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(v);
         if (m.matches()) {
@@ -324,7 +341,7 @@ public final class LbDriver implements Driver {
                 // fall through
             }
         }
-        throw LbUrl.bad(option + "=" + value + " is invalid: allowed " + allowed);
+        throw LbUrl.bad(option + "=" + value + " is invalid: allowed " + allowed + ", from 0 to 1 day");
     }
 
     static boolean bool(String option, String value) throws SQLException {

@@ -209,4 +209,24 @@ class LbDriverUrlTest {
         assertThatThrownBy(() -> LbUrl.parse("jdbc:lb:app:s3cret@h1/db?x=http://y", null))
                 .hasMessageStartingWith("unsupported sub-protocol;").hasMessageNotContaining("s3cret");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "lb.failTimeout=PT2562047788015H", "lb.checkInterval=PT2562047788015H", "lb.checkTimeout=P999999999D",
+        "lb.maxLag=PT9999999999999H", "lb.readYourWrites=PT2562047788015H",
+        "lb.readYourWrites=session&lb.readYourWritesTimeout=PT2562047788015H", "lb.checkTimeout=PT9999999999999999999999H", "lb.failTimeout=999999999h",
+    })
+    void hugeDurationsFailAsSqlExceptionNamingTheOptionNotArithmetic(String option) {
+        String name = option.substring(option.lastIndexOf('&') + 1, option.lastIndexOf('='));
+        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false&" + option, null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(name)
+                .hasMessageContaining("1 day")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("HY024");
+    }
+
+    @Test
+    void oneDayIsTheLongestDurationAccepted() throws SQLException {
+        assertThat(LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false&lb.failTimeout=24h", null)).isNotNull();
+    }
 }
