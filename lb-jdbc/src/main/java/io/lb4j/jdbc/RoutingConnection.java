@@ -197,6 +197,7 @@ final class RoutingConnection implements Connection {
     private NodeConnection open(Node node, Lease lease, String gtid) throws SQLException {
         long t0 = System.nanoTime();
         Connection c = null;
+        boolean completed = false; // the lease was completed (or handed to a NodeConnection) on this path
         try {
             c = takeParked(node);
             if (c == null) {
@@ -205,7 +206,9 @@ final class RoutingConnection implements Connection {
             if (c == null) {
                 throw new SQLNonTransientConnectionException(node.describe() + ": its data source returned no connection", "08001");
             }
+            completed = true;
         } catch (SQLException | RuntimeException e) {
+            completed = true;
             if (e instanceof SQLException && !Errors.isConnectionFailure(e)) {
                 lease.drop(); // e.g. the node's own pool had no free connection: says nothing about the node
             } else {
@@ -213,24 +216,43 @@ final class RoutingConnection implements Connection {
             }
             throw e instanceof SQLException ? (SQLException) e
                     : new SQLNonTransientConnectionException(node.describe() + ": " + Errors.describe(e), "08001", e);
+        } finally {
+            if (!completed) { // an Error (OutOfMemoryError, StackOverflowError, ...): never leak the lease
+                if (c != null) {
+                    closeQuietly(c);
+                }
+                lease.failure(new SQLNonTransientConnectionException(node.describe() + ": checkout interrupted by an Error", "08001"),
+                        System.nanoTime() - t0);
+            }
         }
         NodeConnection h = new NodeConnection(node, lease, c);
+        boolean ok = false;
         try {
             if (gtid != null && !waitForGtid(h, gtid)) {
                 h.busyNanos = System.nanoTime() - t0;
+                ok = true;
                 release(h);
                 return null;
             }
             applyState(h);
             h.busyNanos = System.nanoTime() - t0;
+            ok = true;
             return h;
         } catch (SQLException | RuntimeException e) {
-            h.busyNanos = System.nanoTime() - t0;
             if (Errors.isConnectionFailure(e)) {
                 h.failure = e;
             }
-            release(h);
             throw e;
+        } catch (Throwable e) {
+            // an Error (OutOfMemoryError, StackOverflowError, ...) leaves the session state unknown:
+            // count a failure and close the physical connection instead of parking it
+            h.failure = e;
+            throw e;
+        } finally {
+            if (!ok) {
+                h.busyNanos = System.nanoTime() - t0;
+                release(h);
+            }
         }
     }
 

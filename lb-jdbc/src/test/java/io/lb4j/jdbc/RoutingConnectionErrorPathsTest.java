@@ -1,0 +1,107 @@
+package io.lb4j.jdbc;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Lease and error handling of {@link RoutingConnection} with scripted (fake) nodes; needs no database. */
+class RoutingConnectionErrorPathsTest {
+    private ReplicaRoutingDataSource ds;
+
+    @AfterEach
+    void tearDown() {
+        if (ds != null) {
+            ds.close();
+        }
+    }
+
+    /** A physical connection answering getAutoCommit/isReadOnly/isClosed, delegating other calls to {@code other}. */
+    static Connection fakeConnection(AtomicBoolean closed, InvocationHandler other) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class}, (p, m, a) -> {
+            switch (m.getName()) {
+                case "close":
+                    closed.set(true);
+                    return null;
+                case "isClosed":
+                    return closed.get();
+                case "getAutoCommit":
+                    return true;
+                case "isReadOnly":
+                    return false;
+                case "toString":
+                    return "fake";
+                case "hashCode":
+                    return System.identityHashCode(p);
+                case "equals":
+                    return p == a[0];
+                default:
+                    return other.invoke(p, m, a);
+            }
+        });
+    }
+
+    static DataSource fakeDataSource(AtomicInteger opened, java.util.function.Supplier<Connection> connections) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[]{DataSource.class}, (p, m, a) -> {
+            if (m.getName().equals("getConnection")) {
+                opened.incrementAndGet();
+                return connections.get();
+            }
+            if (m.getName().equals("toString")) {
+                return "fakeDataSource";
+            }
+            throw new UnsupportedOperationException(m.getName());
+        });
+    }
+
+    private ReplicaRoutingDataSource routing(DataSource primary) {
+        return ReplicaRoutingDataSource.builder().name("fake").primary(primary).strategy(new Rotation()).scheduleHealthChecks(false)
+                .replicationCheck(false).build();
+    }
+
+    @Test
+    void errorThrownByTheNodeDataSourceCompletesTheLease() {
+        ds = routing(fakeDataSource(new AtomicInteger(), () -> {
+            throw new StackOverflowError("deep");
+        }));
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = ds.getConnection()) {
+                assertThatThrownBy(c::createStatement).isInstanceOf(StackOverflowError.class);
+            } catch (SQLException e) {
+                throw new AssertionError(e);
+            }
+        }
+        NodeStats s = ds.stats("primary");
+        assertThat(s.inFlight()).isZero();
+        assertThat(s.picks()).isEqualTo(s.successes() + s.failures());
+        assertThat(s.failures()).isPositive();
+    }
+
+    @Test
+    void errorWhileApplyingSessionStateCompletesTheLeaseAndClosesThePhysicalConnection() throws SQLException {
+        AtomicBoolean closed = new AtomicBoolean();
+        ds = routing(fakeDataSource(new AtomicInteger(), () -> fakeConnection(closed, (p, m, a) -> {
+            if (m.getName().equals("setTransactionIsolation")) {
+                throw new AssertionError("boom");
+            }
+            throw new UnsupportedOperationException(m.getName());
+        })));
+        try (Connection c = ds.getConnection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            assertThatThrownBy(c::createStatement).isInstanceOf(AssertionError.class);
+        }
+        NodeStats s = ds.stats("primary");
+        assertThat(s.inFlight()).isZero();
+        assertThat(s.failures()).isEqualTo(1);
+        assertThat(closed).isTrue();
+    }
+}
