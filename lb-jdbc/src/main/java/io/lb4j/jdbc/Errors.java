@@ -37,6 +37,14 @@ final class Errors {
         return false;
     }
 
+    /**
+     * Whether {@code e} is a client-side pool's "no connection available in time" (a
+     * {@link SQLTransientConnectionException} with neither SQLSTATE nor cause): the node may be fine.
+     */
+    static boolean isPoolTimeout(Throwable e) {
+        return e instanceof SQLTransientConnectionException && ((SQLException) e).getSQLState() == null && e.getCause() == null;
+    }
+
     /** One line: class, SQLSTATE and message, without stack. */
     static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());

@@ -121,6 +121,14 @@ final class RoutingConnection implements Connection {
         try {
             return open(node, lease, null);
         } catch (SQLException e) {
+            if (!Errors.isConnectionFailure(e)) {
+                // e.g. the primary refused the session state, or its own pool was busy: not "unreachable",
+                // and its SQLSTATE is the caller's to see
+                if (earlier != null) {
+                    e.addSuppressed(earlier);
+                }
+                throw e;
+            }
             SQLException ex = new SQLNonTransientConnectionException(ds.name + ": " + node.describe()
                     + " is unreachable, cannot serve " + purpose + ": " + Errors.describe(e),
                     e.getSQLState() != null && e.getSQLState().startsWith("08") ? e.getSQLState() : "08001", e);
@@ -162,6 +170,13 @@ final class RoutingConnection implements Connection {
             try {
                 h = open(node, lease, gtid);
             } catch (SQLException e) {
+                if (!Errors.isConnectionFailure(e) && !Errors.isPoolTimeout(e)) {
+                    // not the replica's fault (e.g. a session setting it refuses): every node would refuse it too
+                    if (errors != null) {
+                        e.addSuppressed(errors);
+                    }
+                    throw e;
+                }
                 log.debug("{}: {} failed, trying another replica: {}", ds.name, node.describe(), Errors.describe(e));
                 tried.add(id);
                 if (errors == null) {
@@ -749,6 +764,11 @@ final class RoutingConnection implements Connection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
+        if (level != TRANSACTION_READ_UNCOMMITTED && level != TRANSACTION_READ_COMMITTED
+                && level != TRANSACTION_REPEATABLE_READ && level != TRANSACTION_SERIALIZABLE) {
+            throw new SQLException("transaction isolation level " + level + " is invalid: allowed TRANSACTION_READ_UNCOMMITTED (1),"
+                    + " TRANSACTION_READ_COMMITTED (2), TRANSACTION_REPEATABLE_READ (4) or TRANSACTION_SERIALIZABLE (8)", "HY024");
+        }
         NodeConnection h = current;
         if (h != null) {
             call(h, c -> {
@@ -772,6 +792,10 @@ final class RoutingConnection implements Connection {
     @Override
     public void setHoldability(int value) throws SQLException {
         checkOpen();
+        if (value != java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT && value != java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT) {
+            throw new SQLException("holdability " + value + " is invalid: allowed HOLD_CURSORS_OVER_COMMIT (1) or CLOSE_CURSORS_AT_COMMIT (2)",
+                    "HY024");
+        }
         NodeConnection h = current;
         if (h != null) {
             call(h, c -> {

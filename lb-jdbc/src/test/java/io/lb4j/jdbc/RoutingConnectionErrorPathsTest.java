@@ -104,4 +104,59 @@ class RoutingConnectionErrorPathsTest {
         assertThat(s.failures()).isEqualTo(1);
         assertThat(closed).isTrue();
     }
+
+    private static DataSource refusingIsolation(AtomicInteger opened) {
+        return fakeDataSource(opened, () -> fakeConnection(new AtomicBoolean(), (p, m, a) -> {
+            if (m.getName().equals("setTransactionIsolation")) {
+                throw new java.sql.SQLSyntaxErrorException("isolation refused", "42000", 1064);
+            }
+            throw new UnsupportedOperationException(m.getName());
+        }));
+    }
+
+    @Test
+    void invalidIsolationAndHoldabilityAreRejectedAtOnceNamingValueAndAllowed() throws SQLException {
+        AtomicInteger opened = new AtomicInteger();
+        ds = routing(refusingIsolation(opened));
+        try (Connection c = ds.getConnection()) {
+            assertThatThrownBy(() -> c.setTransactionIsolation(99)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("99").hasMessageContaining("TRANSACTION_SERIALIZABLE (8)")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("HY024");
+            assertThatThrownBy(() -> c.setTransactionIsolation(Connection.TRANSACTION_NONE)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("level 0");
+            assertThatThrownBy(() -> c.setHoldability(7)).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("holdability 7").hasMessageContaining("CLOSE_CURSORS_AT_COMMIT (2)")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("HY024");
+        }
+        assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void sessionSettingRefusedByThePrimaryKeepsItsSqlStateAndIsNotReportedUnreachable() throws SQLException {
+        ds = routing(refusingIsolation(new AtomicInteger()));
+        try (Connection c = ds.getConnection()) {
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            assertThatThrownBy(c::createStatement).isInstanceOf(SQLException.class)
+                    .hasMessageNotContaining("unreachable")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42000");
+        }
+        assertThat(ds.stats("primary").failures()).isZero();
+        assertThat(ds.stats("primary").inFlight()).isZero();
+    }
+
+    @Test
+    void sessionSettingRefusedByAReplicaIsNotFannedOutOverTheOtherReplicasOrThePrimary() throws SQLException {
+        AtomicInteger opened = new AtomicInteger();
+        ds = ReplicaRoutingDataSource.builder().name("fake").primary(refusingIsolation(opened))
+                .replica("r1", refusingIsolation(opened)).replica("r2", refusingIsolation(opened))
+                .strategy(new Rotation()).scheduleHealthChecks(false).replicationCheck(false).build();
+        try (Connection c = ds.getConnection()) {
+            c.setReadOnly(true);
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            assertThatThrownBy(c::createStatement).isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42000");
+        }
+        assertThat(opened).hasValue(1);
+        assertThat(ds.stats("r1").failures() + ds.stats("r2").failures()).isZero();
+    }
 }
