@@ -229,4 +229,18 @@ class LbDriverUrlTest {
     void oneDayIsTheLongestDurationAccepted() throws SQLException {
         assertThat(LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false&lb.failTimeout=24h", null)).isNotNull();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sh", "dh", "hash", "ip_hash", "lblc", "lblcr", "source-hash", "destination-hash", "LBLC"})
+    void keyBasedStrategiesAreRefusedBecauseJdbcReadsHaveNoKey(String strategy) {
+        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid,r.invalid/db?lb.scheduleHealthChecks=false&lb.strategy="
+                + strategy, null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("lb.strategy=" + strategy)
+                .hasMessageContaining("request key")
+                .hasMessageContaining("least-connections");
+        assertThatThrownBy(() -> ReplicaRoutingDataSource.builder().strategy(io.lb4j.algorithms.Strategies.byName(strategy)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("request key");
+    }
 }
