@@ -59,6 +59,14 @@ final class RoutingConnection implements Connection {
     private boolean wrote;
     private NodeConnection current;
     private final Map<String, Connection> parked = new HashMap<>();
+    /** When each parked connection was parked ({@code ds.ticker} nanos). */
+    private final Map<String, Long> parkedAt = new HashMap<>();
+    /**
+     * A parked connection idle longer than this is validated ({@code isValid(1)}) before reuse: the server,
+     * a proxy or a firewall may have dropped it meanwhile, and its first statement failing would count a
+     * connection failure against a healthy node.
+     */
+    static final long VALIDATE_PARKED_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private WriteMark mark;
 
     /** One physical connection checked out from one node, with its lease. */
@@ -273,7 +281,20 @@ final class RoutingConnection implements Connection {
 
     private Connection takeParked(Node node) throws SQLException {
         Connection c = parked.remove(node.name());
-        if (c != null && c.isClosed()) {
+        Long since = parkedAt.remove(node.name());
+        if (c == null) {
+            return null;
+        }
+        boolean usable;
+        try {
+            usable = !c.isClosed()
+                    && (since == null || ds.ticker.read() - since <= VALIDATE_PARKED_AFTER_NANOS || c.isValid(1));
+        } catch (SQLException e) {
+            usable = false; // a stale connection: not the node's fault, a fresh one is opened instead
+        }
+        if (!usable) {
+            log.debug("{}: parked connection to {} went stale; opening a fresh one", ds.name, node.describe());
+            closeQuietly(c);
             return null;
         }
         return c;
@@ -371,6 +392,7 @@ final class RoutingConnection implements Connection {
                 closeQuietly(s);
             }
             Connection old = parked.put(h.node.name(), h.physical);
+            parkedAt.put(h.node.name(), ds.ticker.read());
             if (old != null && old != h.physical) {
                 closeQuietly(old);
             }
@@ -992,6 +1014,7 @@ final class RoutingConnection implements Connection {
             closeQuietly(c);
         }
         parked.clear();
+        parkedAt.clear();
     }
 
     @Override
@@ -1019,6 +1042,7 @@ final class RoutingConnection implements Connection {
             closeQuietly(c);
         }
         parked.clear();
+        parkedAt.clear();
     }
 
     @Override

@@ -159,4 +159,55 @@ class RoutingConnectionErrorPathsTest {
         assertThat(opened).hasValue(1);
         assertThat(ds.stats("r1").failures() + ds.stats("r2").failures()).isZero();
     }
+
+    /** A node whose connections answer isValid with {@code valid}, count isValid calls, and make do-nothing statements. */
+    private static DataSource answeringNode(AtomicInteger opened, AtomicBoolean valid, AtomicInteger validations) {
+        return fakeDataSource(opened, () -> fakeConnection(new AtomicBoolean(), (p, m, a) -> {
+            switch (m.getName()) {
+                case "isValid":
+                    validations.incrementAndGet();
+                    return valid.get();
+                case "createStatement":
+                    return Proxy.newProxyInstance(java.sql.Statement.class.getClassLoader(), new Class<?>[]{java.sql.Statement.class},
+                            (sp, sm, sa) -> sm.getReturnType() == boolean.class ? Boolean.FALSE
+                                    : sm.getReturnType() == int.class ? Integer.valueOf(0) : null);
+                default:
+                    if (m.getReturnType() == void.class) {
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+            }
+        }));
+    }
+
+    @Test
+    void staleParkedConnectionIsReplacedWithoutCountingAFailureAgainstItsNode() throws SQLException {
+        AtomicInteger primaryOpened = new AtomicInteger();
+        AtomicBoolean primaryValid = new AtomicBoolean(false);
+        AtomicInteger validations = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        ds = ReplicaRoutingDataSource.builder().name("fake").primary(answeringNode(primaryOpened, primaryValid, validations))
+                .replica("r1", answeringNode(new AtomicInteger(), new AtomicBoolean(true), new AtomicInteger()))
+                .strategy(new Rotation()).scheduleHealthChecks(false).replicationCheck(false)
+                .retainPhysicalConnections(true).ticker(now::get).build();
+        try (Connection c = ds.getConnection()) {
+            c.createStatement().close(); // primary
+            c.setReadOnly(true);
+            c.createStatement().close(); // replica; the primary's connection is parked
+            c.setReadOnly(false);
+            c.createStatement().close(); // parked for 0 s: reused without a round trip
+            assertThat(primaryOpened).hasValue(1);
+            assertThat(validations).hasValue(0);
+
+            c.setReadOnly(true);
+            c.createStatement().close();
+            now.addAndGet(RoutingConnection.VALIDATE_PARKED_AFTER_NANOS + 1);
+            c.setReadOnly(false);
+            c.createStatement().close(); // parked too long: validated, found dead, replaced
+            assertThat(validations).hasValue(1);
+            assertThat(primaryOpened).hasValue(2);
+        }
+        assertThat(ds.stats("primary").failures()).isZero();
+        assertThat(ds.stats("primary").inFlight()).isZero();
+    }
 }
