@@ -17,7 +17,18 @@ final class Errors {
      * while the database is fine): that says nothing about the server and is not a failure.
      */
     static boolean isConnectionFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        // causes and SQLException chains (getNextException) may form cycles (A -> B -> A): walk each
+        // distinct throwable once, and at most MAX_WALK of them
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+        if (e != null) {
+            todo.add(e);
+        }
+        while (!todo.isEmpty() && seen.size() < MAX_WALK) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
             if (t instanceof SQLException) {
                 String state = ((SQLException) t).getSQLState();
                 if (state != null && state.startsWith("08")) {
@@ -29,12 +40,27 @@ final class Errors {
                 if (t instanceof SQLTransientConnectionException && (state != null || t.getCause() != null)) {
                     return true;
                 }
+                SQLException next = ((SQLException) t).getNextException();
+                if (next != null) {
+                    todo.add(next);
+                }
             }
-            if (t.getCause() == t) {
-                break;
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
             }
         }
         return false;
+    }
+
+    /** The most throwables {@link #isConnectionFailure} looks at. */
+    static final int MAX_WALK = 64;
+
+    /**
+     * Whether {@code e} is a client-side pool's "no connection available in time" (a
+     * {@link SQLTransientConnectionException} with neither SQLSTATE nor cause): the node may be fine.
+     */
+    static boolean isPoolTimeout(Throwable e) {
+        return e instanceof SQLTransientConnectionException && ((SQLException) e).getSQLState() == null && e.getCause() == null;
     }
 
     /** One line: class, SQLSTATE and message, without stack. */

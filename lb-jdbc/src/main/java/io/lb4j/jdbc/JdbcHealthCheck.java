@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -26,6 +27,12 @@ import java.util.function.Function;
  * exceeds {@code maxLag}, or when replication is not configured at all. The pool's rise/fall turn probe
  * results into ejection and recovery.
  *
+ * <p>Each probe sets the connection's network timeout to the probe timeout, so a server that stops
+ * answering cannot block a probe thread. When the server's own connection pool has no free connection in
+ * time (a {@code SQLTransientConnectionException} without SQLSTATE and cause, as HikariCP throws) the probe
+ * <em>passes</em> with detail {@code pool busy}: the server was not asked, and a busy application must not
+ * eject a healthy replica. Only real connection failures fail the probe.
+ *
  * <p>The replication probe needs the {@code REPLICA MONITOR} (MariaDB 10.5+) or {@code REPLICATION CLIENT}
  * privilege; without it every probe fails and says so.
  *
@@ -36,6 +43,11 @@ import java.util.function.Function;
  */
 public final class JdbcHealthCheck implements HealthCheck {
     private static final Logger log = LoggerFactory.getLogger(JdbcHealthCheck.class);
+
+    /** The largest {@code maxLag} the constructor accepts. */
+    public static final Duration MAX_LAG = Duration.ofDays(1);
+    /** Probe timeouts longer than this are clamped to it (a probe never needs more). */
+    static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
     private final String name;
     private final Function<String, DataSource> dataSources;
@@ -58,8 +70,8 @@ public final class JdbcHealthCheck implements HealthCheck {
         if (dataSources == null) {
             throw new IllegalArgumentException("dataSources must not be null");
         }
-        if (maxLag != null && maxLag.isNegative()) {
-            throw new IllegalArgumentException("maxLag must not be negative, was " + maxLag);
+        if (maxLag != null && (maxLag.isNegative() || maxLag.compareTo(MAX_LAG) > 0)) {
+            throw new IllegalArgumentException("maxLag must be null (no limit) or 0 to " + MAX_LAG + ", was " + maxLag);
         }
         this.name = name;
         this.dataSources = dataSources;
@@ -69,8 +81,13 @@ public final class JdbcHealthCheck implements HealthCheck {
 
     @Override
     public HealthCheckResult check(Server server, Duration timeout) {
-        Objects.requireNonNull(server, "server");
-        HealthCheckResult r = probe(server, timeout == null ? Duration.ofSeconds(1) : timeout);
+        if (server == null) {
+            throw new IllegalArgumentException("server must not be null");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be a positive duration, was " + timeout);
+        }
+        HealthCheckResult r = probe(server, timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout);
         String kind = r.healthy() ? "ok" : r.detail().replaceAll("[0-9]+", "#");
         String before = verdicts.put(server.id(), kind);
         if (!kind.equals(before)) {
@@ -91,17 +108,45 @@ public final class JdbcHealthCheck implements HealthCheck {
             return HealthCheckResult.fail("no data source for " + server.id());
         }
         int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            st.setQueryTimeout(seconds);
-            try (ResultSet rs = st.executeQuery("SELECT 1")) {
-                if (!rs.next()) {
-                    return HealthCheckResult.fail("SELECT 1 returned no row");
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        Connection c;
+        try {
+            c = ds.getConnection();
+        } catch (SQLException e) {
+            if (Errors.isPoolTimeout(e)) {
+                // The server's client-side pool had no free connection in time (HikariCP's "Connection is
+                // not available": no SQLSTATE, no cause). That says the application is busy, not that the
+                // server is down; the HealthCheck SPI has only pass and fail, so this counts as a pass
+                // (the last verdict on replication lag stays as it was).
+                return HealthCheckResult.pass("pool busy, server not probed: " + Errors.describe(e));
+            }
+            lags.remove(server.id());
+            return HealthCheckResult.fail("unreachable: " + Errors.describe(e));
+        }
+        if (c == null) {
+            lags.remove(server.id());
+            return HealthCheckResult.fail("unreachable: the data source of " + server.id() + " returned no connection");
+        }
+        try (Connection conn = c) {
+            try {
+                // a server that accepts the TCP connection and then says nothing must not hold this probe
+                // thread forever: the query timeout alone needs a live server to deliver KILL QUERY
+                conn.setNetworkTimeout(Runnable::run, millis);
+            } catch (SQLFeatureNotSupportedException e) {
+                // the driver cannot: the query timeout is all there is
+            }
+            try (Statement st = conn.createStatement()) {
+                st.setQueryTimeout(seconds);
+                try (ResultSet rs = st.executeQuery("SELECT 1")) {
+                    if (!rs.next()) {
+                        return HealthCheckResult.fail("SELECT 1 returned no row");
+                    }
                 }
+                if (!replicationCheck) {
+                    return HealthCheckResult.pass("SELECT 1 ok");
+                }
+                return replication(server, st);
             }
-            if (!replicationCheck) {
-                return HealthCheckResult.pass("SELECT 1 ok");
-            }
-            return replication(server, st);
         } catch (SQLException e) {
             lags.remove(server.id());
             return HealthCheckResult.fail("unreachable: " + Errors.describe(e));
@@ -153,7 +198,7 @@ public final class JdbcHealthCheck implements HealthCheck {
                 return HealthCheckResult.fail("not a replica: SHOW REPLICA STATUS is empty");
             }
             lags.put(id, worst);
-            if (maxLag != null && worst * 1000 > maxLag.toMillis()) {
+            if (maxLag != null && worst > 0 && Duration.ofSeconds(worst).compareTo(maxLag) > 0) {
                 return HealthCheckResult.fail("replication lag " + worst + "s > maxLag " + maxLag.getSeconds() + "s");
             }
             return HealthCheckResult.pass("replicating, lag " + worst + "s");

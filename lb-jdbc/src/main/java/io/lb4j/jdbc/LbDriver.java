@@ -43,11 +43,19 @@ import java.util.regex.Pattern;
  * never in a URL. Options from the URL override those from the {@code Properties}. {@code connectTimeout}
  * defaults to 10000 ms when not given (Connector/J's own default waits forever).
  *
+ * <p>Credentials may also come as user-info, {@code jdbc:lb:mysql://user:password@primary,replica/db}:
+ * everything before the <em>last</em> {@code '@'} is user-info, so a password may hold {@code ':'},
+ * {@code '/'}, {@code '?'} and {@code '@'} (percent-encoding works too). An {@code '@'} in the database
+ * name or in the query must therefore be written {@code %40}; a URL where the part after the last
+ * {@code '@'} has no database is refused as ambiguous. Messages never quote the user-info nor raw host
+ * text (hosts are named by position, {@code host #2}).
+ *
  * <h2>lb.* options</h2>
  * <table>
  *   <caption>options</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>lb.strategy</td><td>round-robin</td><td>{@code Strategies.byName}: round-robin (rr), wrr, random, lc, wlc, sed, nq, least-request, peak-ewma, ...</td></tr>
+ *   <tr><td>lb.strategy</td><td>round-robin</td><td>{@code Strategies.byName}: round-robin (rr), wrr, random, lc, wlc, sed, nq, least-request, peak-ewma;
+ *       key-based strategies (sh, dh, lblc, lblcr) are refused: JDBC reads have no pick key</td></tr>
  *   <tr><td>lb.maxLag</td><td>30s</td><td>largest replication lag; {@code off} for no limit</td></tr>
  *   <tr><td>lb.replicationCheck</td><td>true</td><td>probe {@code SHOW REPLICA STATUS} besides {@code SELECT 1}</td></tr>
  *   <tr><td>lb.readFromPrimaryWhenNoReplicas</td><td>true</td><td>false: reads fail when no replica is eligible</td></tr>
@@ -62,7 +70,7 @@ import java.util.regex.Pattern;
  *   <tr><td>lb.name</td><td>lb:primary host:port</td><td>name in logs</td></tr>
  * </table>
  * Durations are {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601
- * ({@code PT5S}). An unknown {@code lb.*} option or a bad value fails with an {@link SQLException} naming it.
+ * ({@code PT5S}), from 0 to 1 day (each option may narrow that, e.g. {@code lb.checkTimeout} to 1 h). An unknown {@code lb.*} option or a bad value fails with an {@link SQLException} naming it.
  *
  * <h2>Connections</h2>
  * The driver keeps one {@link ReplicaRoutingDataSource} (and its health checking) per distinct URL and
@@ -222,7 +230,10 @@ public final class LbDriver implements Driver {
     private static void apply(String option, String value, Setter setter) throws SQLException {
         try {
             setter.run();
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // not only IllegalArgumentException: no ArithmeticException or NullPointerException of the
+            // configuration code may escape connect(); the message names the option (values of lb.*
+            // options are not secrets)
             throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
         }
     }
@@ -291,7 +302,10 @@ public final class LbDriver implements Driver {
     private static <T> T call(String option, String value, Factory<T> f) throws SQLException {
         try {
             return f.get();
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // not only IllegalArgumentException: no ArithmeticException or NullPointerException of the
+            // configuration code may escape connect(); the message names the option (values of lb.*
+            // options are not secrets)
             throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
         }
     }
@@ -300,7 +314,18 @@ public final class LbDriver implements Driver {
         return duration(option, value, "a duration such as 500ms, 5s, 2m, 1h or PT5S");
     }
 
+    /** The longest duration any {@code lb.*} option accepts. */
+    static final Duration MAX_DURATION = Duration.ofDays(1);
+
     private static Duration duration(String option, String value, String allowed) throws SQLException {
+        Duration d = parseDuration(option, value, allowed);
+        if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
+            throw LbUrl.bad(option + "=" + value + " is out of range: allowed 0 to " + MAX_DURATION + " (1 day)");
+        }
+        return d;
+    }
+
+    private static Duration parseDuration(String option, String value, String allowed) throws SQLException {
         String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
         Matcher m = DURATION.matcher(v);
         if (m.matches()) {
@@ -324,7 +349,7 @@ public final class LbDriver implements Driver {
                 // fall through
             }
         }
-        throw LbUrl.bad(option + "=" + value + " is invalid: allowed " + allowed);
+        throw LbUrl.bad(option + "=" + value + " is invalid: allowed " + allowed + ", from 0 to 1 day");
     }
 
     static boolean bool(String option, String value) throws SQLException {

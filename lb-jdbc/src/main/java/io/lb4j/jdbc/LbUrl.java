@@ -45,19 +45,47 @@ final class LbUrl {
         return url != null && url.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
     }
 
-    /** The URL without its query (no options, no credentials), for messages. */
+    /**
+     * The URL without its query and without its user-info, for messages. The user-info is everything
+     * before the last {@code '@'} of the URL (the same rule {@link #parse} uses), so a password holding
+     * {@code '?'}, {@code '/'}, {@code ':'} or {@code '@'} is masked entirely as {@code ***@}. When the
+     * sub-protocol is not a plain token it is left out too.
+     */
     static String safe(String url) {
         if (url == null) {
             return "null";
         }
-        int q = url.indexOf('?');
-        String s = q >= 0 ? url.substring(0, q) : url;
-        int at = s.lastIndexOf('@');
-        int slashes = s.indexOf("//");
-        if (at >= 0 && slashes >= 0 && at > slashes) {
-            s = s.substring(0, slashes + 2) + "***@" + s.substring(at + 1);
+        String head = PREFIX;
+        String rest = accepts(url) ? url.substring(PREFIX.length()) : url;
+        int at = rest.lastIndexOf('@');
+        int scheme = rest.indexOf("://");
+        if (scheme > 0 && (at < 0 || scheme < at) && plainToken(rest.substring(0, scheme))) {
+            head = (accepts(url) ? PREFIX : "") + rest.substring(0, scheme + 3);
+            rest = rest.substring(scheme + 3);
+            at = rest.lastIndexOf('@');
+        } else if (!accepts(url)) {
+            head = "";
         }
-        return s;
+        String masked = rest;
+        if (at >= 0) {
+            String hosts = rest.substring(at + 1);
+            String userInfo = rest.substring(0, at);
+            // the same ambiguity parse() rejects: the part after the '@' may be a piece of a password
+            masked = (userInfo.indexOf('/') >= 0 || userInfo.indexOf('?') >= 0) && hosts.indexOf('/') < 0 ? "***" : "***@" + hosts;
+        }
+        int q = masked.indexOf('?');
+        if (q >= 0) {
+            masked = masked.substring(0, q);
+        }
+        if (head.isEmpty() && at < 0 && !accepts(url)) {
+            return masked;
+        }
+        return head + masked;
+    }
+
+    /** True for a token that can be quoted in a message: no ':' '@' '/' '?' and nothing blank. */
+    static boolean plainToken(String s) {
+        return !s.isEmpty() && s.length() <= 32 && s.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
     }
 
     static LbUrl parse(String url, Properties info) throws SQLException {
@@ -71,9 +99,24 @@ final class LbUrl {
         }
         String sub = rest.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
         if (!sub.equals("mysql") && !sub.equals("mariadb")) {
-            throw bad("unsupported sub-protocol '" + sub + "' in " + safe(url) + "; lb4j routes jdbc:lb:mysql: and jdbc:lb:mariadb:");
+            throw bad((plainToken(sub) ? "unsupported sub-protocol '" + sub + "' in " + safe(url) : "unsupported sub-protocol")
+                    + "; lb4j routes jdbc:lb:mysql: and jdbc:lb:mariadb:");
         }
         rest = rest.substring(colon + 3);
+        // User-info is everything before the LAST '@' (a password may hold ':', '/', '?' and '@'); the
+        // host list starts after it. An '@' in the database name or in the query must be written %40.
+        String userInfo = null;
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            userInfo = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+            if ((userInfo.indexOf('/') >= 0 || userInfo.indexOf('?') >= 0) && rest.indexOf('/') < 0) {
+                // "h1/db?x=a@b" or "user:pa/ss@h1": cannot tell a query from a password, and guessing
+                // wrong would put a piece of the password into a host name. Say nothing of the parts.
+                throw bad("ambiguous '@' in " + safe(url) + "; write the database after the hosts (jdbc:lb:mysql://user:pw@h1/db)"
+                        + " and percent-encode '@', '/' and '?' in the password, database and query as %40, %2F and %3F");
+            }
+        }
         String query = null;
         int q = rest.indexOf('?');
         if (q >= 0) {
@@ -99,10 +142,7 @@ final class LbUrl {
                 put(k, info.getProperty(k), lb, props);
             }
         }
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            String userInfo = authority.substring(0, at);
-            authority = authority.substring(at + 1);
+        if (userInfo != null) {
             int c = userInfo.indexOf(':');
             props.setProperty("user", decode(c >= 0 ? userInfo.substring(0, c) : userInfo, "user"));
             if (c >= 0) {
@@ -156,11 +196,13 @@ final class LbUrl {
         parts.add(authority.substring(start).trim());
         List<Host> hosts = new ArrayList<>();
         boolean anyTyped = false;
-        for (String p : parts) {
+        for (int n = 0; n < parts.size(); n++) {
+            String p = parts.get(n);
+            String part = "host #" + (n + 1);
             if (p.isEmpty()) {
-                throw bad("empty host in " + safe(url));
+                throw bad(part + " is empty in " + safe(url));
             }
-            Host h = p.regionMatches(true, 0, "address=", 0, 8) ? parseAddress(p, url) : parseHostPort(p, url);
+            Host h = p.regionMatches(true, 0, "address=", 0, 8) ? parseAddress(p, part, url) : parseHostPort(p, part, url);
             anyTyped |= h.primary();
             hosts.add(h);
         }
@@ -180,26 +222,26 @@ final class LbUrl {
         for (int i = 0; i < hosts.size(); i++) {
             for (int j = 0; j < i; j++) {
                 if (hosts.get(i).address().equalsIgnoreCase(hosts.get(j).address())) {
-                    throw bad("host " + hosts.get(i).address() + " appears twice in " + safe(url));
+                    throw bad("host #" + (i + 1) + " repeats host #" + (j + 1) + " in " + safe(url));
                 }
             }
         }
         return hosts;
     }
 
-    private static Host parseHostPort(String p, String url) throws SQLException {
+    private static Host parseHostPort(String p, String part, String url) throws SQLException {
         String host;
         String port = null;
         if (p.startsWith("[")) {
             int close = p.indexOf(']');
             if (close < 0) {
-                throw bad("unclosed '[' in host '" + p + "' of " + safe(url));
+                throw bad("unclosed '[' in " + part + " of " + safe(url));
             }
             host = p.substring(1, close);
             String after = p.substring(close + 1);
             if (!after.isEmpty()) {
                 if (!after.startsWith(":")) {
-                    throw bad("bad host '" + p + "' in " + safe(url));
+                    throw bad("bad " + part + " in " + safe(url) + "; expected [ipv6]:port");
                 }
                 port = after.substring(1);
             }
@@ -208,48 +250,48 @@ final class LbUrl {
             host = c >= 0 ? p.substring(0, c) : p;
             port = c >= 0 ? p.substring(c + 1) : null;
         }
-        return new Host(checkHost(host, p, url), parsePort(port, p, url), false);
+        return new Host(checkHost(host, part, url), parsePort(port, part, url), false);
     }
 
-    private static Host parseAddress(String p, String url) throws SQLException {
+    private static Host parseAddress(String p, String part, String url) throws SQLException {
         Map<String, String> kv = new LinkedHashMap<>();
         String body = p.substring(8).trim();
         int i = 0;
         while (i < body.length()) {
             if (body.charAt(i) != '(') {
-                throw bad("bad address '" + p + "' in " + safe(url) + "; expected address=(host=h)(port=3306)(type=primary|replica)");
+                throw bad("bad address in " + part + " of " + safe(url) + "; expected address=(host=h)(port=3306)(type=primary|replica)");
             }
             int close = body.indexOf(')', i);
             if (close < 0) {
-                throw bad("unclosed '(' in '" + p + "' of " + safe(url));
+                throw bad("unclosed '(' in " + part + " of " + safe(url));
             }
             String item = body.substring(i + 1, close);
             int eq = item.indexOf('=');
             if (eq <= 0) {
-                throw bad("bad item '(" + item + ")' in '" + p + "' of " + safe(url));
+                throw bad("bad item #" + (kv.size() + 1) + " in " + part + " of " + safe(url) + "; expected (key=value)");
             }
             kv.put(item.substring(0, eq).trim().toLowerCase(java.util.Locale.ROOT), item.substring(eq + 1).trim());
             i = close + 1;
         }
         for (String k : kv.keySet()) {
             if (!k.equals("host") && !k.equals("port") && !k.equals("type")) {
-                throw bad("unknown key '" + k + "' in '" + p + "' of " + safe(url) + "; allowed: host, port, type");
+                throw bad((plainToken(k) ? "unknown key '" + k + "'" : "unknown key") + " in " + part + " of " + safe(url) + "; allowed: host, port, type");
             }
         }
         String type = kv.getOrDefault("type", "replica").toLowerCase(java.util.Locale.ROOT);
         if (!type.equals("primary") && !type.equals("replica")) {
-            throw bad("type=" + type + " in '" + p + "' of " + safe(url) + " must be primary or replica");
+            throw bad((plainToken(type) ? "type=" + type : "type") + " in " + part + " of " + safe(url) + " must be primary or replica");
         }
         String host = kv.get("host");
         if (host == null) {
-            throw bad("no host in '" + p + "' of " + safe(url));
+            throw bad("no host in " + part + " of " + safe(url));
         }
-        return new Host(checkHost(host, p, url), parsePort(kv.get("port"), p, url), type.equals("primary"));
+        return new Host(checkHost(host, part, url), parsePort(kv.get("port"), part, url), type.equals("primary"));
     }
 
     private static String checkHost(String host, String part, String url) throws SQLException {
         if (host.isBlank() || host.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/' || c == '?' || c == '(' || c == ')')) {
-            throw bad("no valid host in '" + part + "' of " + safe(url));
+            throw bad("no valid host name in " + part + " of " + safe(url));
         }
         return host;
     }
@@ -265,7 +307,7 @@ final class LbUrl {
             }
             return p;
         } catch (NumberFormatException e) {
-            throw bad("port '" + port + "' of '" + part + "' in " + safe(url) + " must be 1 to 65535");
+            throw bad("port of " + part + " in " + safe(url) + " must be a number from 1 to 65535");
         }
     }
 

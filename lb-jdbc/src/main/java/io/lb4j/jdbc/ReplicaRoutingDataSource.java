@@ -471,9 +471,13 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
             return this;
         }
 
-        /** The balancing strategy over the replicas (one instance per data source). Required. */
+        /**
+         * The balancing strategy over the replicas (one instance per data source). Required. Key-based
+         * strategies (destination-hash, source-hash, lblc, lblcr) are refused: JDBC reads have no key.
+         */
         public Builder strategy(Strategy strategy) {
             checkArg("strategy", strategy);
+            Strategies4Jdbc.checkNotKeyBased(strategy);
             this.strategy = strategy;
             return this;
         }

@@ -59,6 +59,14 @@ final class RoutingConnection implements Connection {
     private boolean wrote;
     private NodeConnection current;
     private final Map<String, Connection> parked = new HashMap<>();
+    /** When each parked connection was parked ({@code ds.ticker} nanos). */
+    private final Map<String, Long> parkedAt = new HashMap<>();
+    /**
+     * A parked connection idle longer than this is validated ({@code isValid(1)}) before reuse: the server,
+     * a proxy or a firewall may have dropped it meanwhile, and its first statement failing would count a
+     * connection failure against a healthy node.
+     */
+    static final long VALIDATE_PARKED_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private WriteMark mark;
 
     /** One physical connection checked out from one node, with its lease. */
@@ -121,6 +129,14 @@ final class RoutingConnection implements Connection {
         try {
             return open(node, lease, null);
         } catch (SQLException e) {
+            if (!Errors.isConnectionFailure(e)) {
+                // e.g. the primary refused the session state, or its own pool was busy: not "unreachable",
+                // and its SQLSTATE is the caller's to see
+                if (earlier != null) {
+                    e.addSuppressed(earlier);
+                }
+                throw e;
+            }
             SQLException ex = new SQLNonTransientConnectionException(ds.name + ": " + node.describe()
                     + " is unreachable, cannot serve " + purpose + ": " + Errors.describe(e),
                     e.getSQLState() != null && e.getSQLState().startsWith("08") ? e.getSQLState() : "08001", e);
@@ -162,6 +178,13 @@ final class RoutingConnection implements Connection {
             try {
                 h = open(node, lease, gtid);
             } catch (SQLException e) {
+                if (!Errors.isConnectionFailure(e) && !Errors.isPoolTimeout(e)) {
+                    // not the replica's fault (e.g. a session setting it refuses): every node would refuse it too
+                    if (errors != null) {
+                        e.addSuppressed(errors);
+                    }
+                    throw e;
+                }
                 log.debug("{}: {} failed, trying another replica: {}", ds.name, node.describe(), Errors.describe(e));
                 tried.add(id);
                 if (errors == null) {
@@ -197,6 +220,7 @@ final class RoutingConnection implements Connection {
     private NodeConnection open(Node node, Lease lease, String gtid) throws SQLException {
         long t0 = System.nanoTime();
         Connection c = null;
+        boolean completed = false; // the lease was completed (or handed to a NodeConnection) on this path
         try {
             c = takeParked(node);
             if (c == null) {
@@ -205,7 +229,9 @@ final class RoutingConnection implements Connection {
             if (c == null) {
                 throw new SQLNonTransientConnectionException(node.describe() + ": its data source returned no connection", "08001");
             }
+            completed = true;
         } catch (SQLException | RuntimeException e) {
+            completed = true;
             if (e instanceof SQLException && !Errors.isConnectionFailure(e)) {
                 lease.drop(); // e.g. the node's own pool had no free connection: says nothing about the node
             } else {
@@ -213,30 +239,62 @@ final class RoutingConnection implements Connection {
             }
             throw e instanceof SQLException ? (SQLException) e
                     : new SQLNonTransientConnectionException(node.describe() + ": " + Errors.describe(e), "08001", e);
+        } finally {
+            if (!completed) { // an Error (OutOfMemoryError, StackOverflowError, ...): never leak the lease
+                if (c != null) {
+                    closeQuietly(c);
+                }
+                lease.failure(new SQLNonTransientConnectionException(node.describe() + ": checkout interrupted by an Error", "08001"),
+                        System.nanoTime() - t0);
+            }
         }
         NodeConnection h = new NodeConnection(node, lease, c);
+        boolean ok = false;
         try {
             if (gtid != null && !waitForGtid(h, gtid)) {
                 h.busyNanos = System.nanoTime() - t0;
+                ok = true;
                 release(h);
                 return null;
             }
             applyState(h);
             h.busyNanos = System.nanoTime() - t0;
+            ok = true;
             return h;
         } catch (SQLException | RuntimeException e) {
-            h.busyNanos = System.nanoTime() - t0;
             if (Errors.isConnectionFailure(e)) {
                 h.failure = e;
             }
-            release(h);
             throw e;
+        } catch (Throwable e) {
+            // an Error (OutOfMemoryError, StackOverflowError, ...) leaves the session state unknown:
+            // count a failure and close the physical connection instead of parking it
+            h.failure = e;
+            throw e;
+        } finally {
+            if (!ok) {
+                h.busyNanos = System.nanoTime() - t0;
+                release(h);
+            }
         }
     }
 
     private Connection takeParked(Node node) throws SQLException {
         Connection c = parked.remove(node.name());
-        if (c != null && c.isClosed()) {
+        Long since = parkedAt.remove(node.name());
+        if (c == null) {
+            return null;
+        }
+        boolean usable;
+        try {
+            usable = !c.isClosed()
+                    && (since == null || ds.ticker.read() - since <= VALIDATE_PARKED_AFTER_NANOS || c.isValid(1));
+        } catch (SQLException e) {
+            usable = false; // a stale connection: not the node's fault, a fresh one is opened instead
+        }
+        if (!usable) {
+            log.debug("{}: parked connection to {} went stale; opening a fresh one", ds.name, node.describe());
+            closeQuietly(c);
             return null;
         }
         return c;
@@ -334,6 +392,7 @@ final class RoutingConnection implements Connection {
                 closeQuietly(s);
             }
             Connection old = parked.put(h.node.name(), h.physical);
+            parkedAt.put(h.node.name(), ds.ticker.read());
             if (old != null && old != h.physical) {
                 closeQuietly(old);
             }
@@ -727,6 +786,11 @@ final class RoutingConnection implements Connection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
+        if (level != TRANSACTION_READ_UNCOMMITTED && level != TRANSACTION_READ_COMMITTED
+                && level != TRANSACTION_REPEATABLE_READ && level != TRANSACTION_SERIALIZABLE) {
+            throw new SQLException("transaction isolation level " + level + " is invalid: allowed TRANSACTION_READ_UNCOMMITTED (1),"
+                    + " TRANSACTION_READ_COMMITTED (2), TRANSACTION_REPEATABLE_READ (4) or TRANSACTION_SERIALIZABLE (8)", "HY024");
+        }
         NodeConnection h = current;
         if (h != null) {
             call(h, c -> {
@@ -750,6 +814,10 @@ final class RoutingConnection implements Connection {
     @Override
     public void setHoldability(int value) throws SQLException {
         checkOpen();
+        if (value != java.sql.ResultSet.HOLD_CURSORS_OVER_COMMIT && value != java.sql.ResultSet.CLOSE_CURSORS_AT_COMMIT) {
+            throw new SQLException("holdability " + value + " is invalid: allowed HOLD_CURSORS_OVER_COMMIT (1) or CLOSE_CURSORS_AT_COMMIT (2)",
+                    "HY024");
+        }
         NodeConnection h = current;
         if (h != null) {
             call(h, c -> {
@@ -946,6 +1014,7 @@ final class RoutingConnection implements Connection {
             closeQuietly(c);
         }
         parked.clear();
+        parkedAt.clear();
     }
 
     @Override
@@ -973,6 +1042,7 @@ final class RoutingConnection implements Connection {
             closeQuietly(c);
         }
         parked.clear();
+        parkedAt.clear();
     }
 
     @Override

@@ -90,6 +90,30 @@ class JdbcHealthCheckTest {
         assertThatThrownBy(() -> new JdbcHealthCheck("hc", null, true, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataSources must not be null");
         assertThatThrownBy(() -> new JdbcHealthCheck("hc", id -> null, true, Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLag must not be negative, was PT-1S");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLag must be null (no limit) or 0 to PT24H, was PT-1S");
+    }
+
+    @Test
+    void hugeTimeoutIsClampedInsteadOfOverflowing() {
+        HealthCheckResult r = check(false, null).check(PRIMARY, Duration.ofSeconds(Long.MAX_VALUE));
+        assertThat(r.healthy()).isTrue();
+    }
+
+    @Test
+    void nullServerOrBadTimeoutIsAnIllegalArgumentNamingTheField() {
+        JdbcHealthCheck check = check(false, null);
+        assertThatThrownBy(() -> check.check(null, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("server");
+        assertThatThrownBy(() -> check.check(PRIMARY, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout").hasMessageContaining("null");
+        assertThatThrownBy(() -> check.check(PRIMARY, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+    }
+
+    @Test
+    void maxLagAboveOneDayIsRejectedByTheConstructor() {
+        assertThatThrownBy(() -> check(true, Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLag").hasMessageContaining("PT24H");
+        assertThat(check(true, Duration.ofDays(1)).maxLag()).isEqualTo(Duration.ofDays(1));
     }
 }

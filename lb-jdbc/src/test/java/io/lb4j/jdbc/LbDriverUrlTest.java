@@ -85,11 +85,11 @@ class LbDriverUrlTest {
             "jdbc:lb:mysql:///db|no host",
             "jdbc:lb:mysql://|no host",
             "jdbc:lb:mysql://?user=a|no host",
-            "jdbc:lb:mysql://p:0/db|port '0'",
-            "jdbc:lb:mysql://p:99999/db|port '99999'",
-            "jdbc:lb:mysql://p:abc/db|port 'abc'",
-            "jdbc:lb:mysql://p,,r/db|empty host",
-            "jdbc:lb:mysql://p:3306,p:3306/db|appears twice",
+            "jdbc:lb:mysql://p:0/db|port of host #1 in jdbc:lb:mysql://p:0/db must be a number from 1 to 65535",
+            "jdbc:lb:mysql://p:99999/db|port of host #1",
+            "jdbc:lb:mysql://p:abc/db|port of host #1",
+            "jdbc:lb:mysql://p,,r/db|host #2 is empty",
+            "jdbc:lb:mysql://p:3306,p:3306/db|host #2 repeats host #1",
             "jdbc:lb:postgresql://p/db|unsupported sub-protocol 'postgresql'",
             "jdbc:lb:p/db|must look like",
             "jdbc:lb:mysql://address=(host=a)(type=primary),address=(host=b)(type=primary)/db|2 hosts have type=primary",
@@ -162,5 +162,85 @@ class LbDriverUrlTest {
     void primaryOnlyUrlIsAccepted() throws SQLException {
         ReplicaRoutingDataSource ds = LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false", null);
         assertThat(ds.replicaNames()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "jdbc:lb:mysql://app:s3cr?etPW@h1.invalid/db?lb.scheduleHealthChecks=false|s3cr",
+        "jdbc:lb:mysql://app:s3cr/etPW@h1.invalid/db?lb.scheduleHealthChecks=false|s3cr",
+        "jdbc:lb:mysql://app:s3cr@et@h1.invalid/db?lb.scheduleHealthChecks=false|s3cr",
+        "jdbc:lb:app:s3cret@h1/db?x=http://y|s3cret",
+        "jdbc:lb:mysql://app:s3cret@h1.invalid:99999/db|s3cret",
+        "jdbc:lb:mysql://app:s3cret@h1.invalid,,h2/db|s3cret",
+        "jdbc:lb:mysql://app:s3cr/etPW@h1.invalid|s3cr",
+        "jdbc:lb:mysql://h1.invalid/db?password=s3cr@etPW|etPW",
+    })
+    void secretInTheUrlAppearsInNoMessageAndNoName(String url, String secret) {
+        assertThat(LbUrl.safe(url)).doesNotContain(secret);
+        try {
+            ReplicaRoutingDataSource ds = LbDriver.dataSource(url, new Properties());
+            assertThat(ds.toString()).doesNotContain(secret);
+            assertThat(ds.name()).doesNotContain(secret);
+            assertThat(ds.replicaNames().toString()).doesNotContain(secret);
+        } catch (SQLException e) {
+            assertThat(e.getMessage()).doesNotContain(secret);
+            assertThat(e.getSQLState()).isEqualTo("HY024");
+        }
+    }
+
+    @Test
+    void passwordWithSlashQuestionMarkAndAtIsUserInfoNotHostOrDatabase() throws SQLException {
+        LbUrl u = LbUrl.parse("jdbc:lb:mysql://app:4711/etPW@h1:3306/db", null);
+        assertThat(u.hosts).extracting(LbUrl.Host::address).containsExactly("h1:3306");
+        assertThat(u.database).isEqualTo("db");
+        assertThat(u.driverProperties.getProperty("user")).isEqualTo("app");
+        assertThat(u.driverProperties.getProperty("password")).isEqualTo("4711/etPW");
+        assertThat(u.toString()).doesNotContain("etPW");
+
+        LbUrl v = LbUrl.parse("jdbc:lb:mysql://app:s3cr?e@tPW@h1,h2:3307/db?x=1", null);
+        assertThat(v.driverProperties.getProperty("password")).isEqualTo("s3cr?e@tPW");
+        assertThat(v.hosts).extracting(LbUrl.Host::address).containsExactly("h1:3306", "h2:3307");
+        assertThat(v.driverProperties.getProperty("x")).isEqualTo("1");
+    }
+
+    @Test
+    void unsupportedSubProtocolIsQuotedOnlyWhenItIsAPlainToken() {
+        assertThatThrownBy(() -> LbUrl.parse("jdbc:lb:postgresql://h1/db", null)).hasMessageContaining("'postgresql'");
+        assertThatThrownBy(() -> LbUrl.parse("jdbc:lb:app:s3cret@h1/db?x=http://y", null))
+                .hasMessageStartingWith("unsupported sub-protocol;").hasMessageNotContaining("s3cret");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "lb.failTimeout=PT2562047788015H", "lb.checkInterval=PT2562047788015H", "lb.checkTimeout=P999999999D",
+        "lb.maxLag=PT9999999999999H", "lb.readYourWrites=PT2562047788015H",
+        "lb.readYourWrites=session&lb.readYourWritesTimeout=PT2562047788015H", "lb.checkTimeout=PT9999999999999999999999H", "lb.failTimeout=999999999h",
+    })
+    void hugeDurationsFailAsSqlExceptionNamingTheOptionNotArithmetic(String option) {
+        String name = option.substring(option.lastIndexOf('&') + 1, option.lastIndexOf('='));
+        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false&" + option, null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining(name)
+                .hasMessageContaining("1 day")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("HY024");
+    }
+
+    @Test
+    void oneDayIsTheLongestDurationAccepted() throws SQLException {
+        assertThat(LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false&lb.failTimeout=24h", null)).isNotNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sh", "dh", "hash", "ip_hash", "lblc", "lblcr", "source-hash", "destination-hash", "LBLC"})
+    void keyBasedStrategiesAreRefusedBecauseJdbcReadsHaveNoKey(String strategy) {
+        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid,r.invalid/db?lb.scheduleHealthChecks=false&lb.strategy="
+                + strategy, null))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("lb.strategy=" + strategy)
+                .hasMessageContaining("request key")
+                .hasMessageContaining("least-connections");
+        assertThatThrownBy(() -> ReplicaRoutingDataSource.builder().strategy(io.lb4j.algorithms.Strategies.byName(strategy)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("request key");
     }
 }
