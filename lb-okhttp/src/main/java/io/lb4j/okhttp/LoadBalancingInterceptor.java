@@ -56,7 +56,8 @@ import java.util.TreeSet;
  * <h2>Rewriting</h2>
  * A request whose host is a registered logical name is rewritten to the picked server's host and port
  * ({@code url().newBuilder().host().port()}); the scheme, path, query, headers and tags are kept. The
- * logical URL's port is ignored. A request for any other host passes through untouched. With
+ * logical URL's port is ignored. A fully qualified logical name with one trailing dot ({@code http://orders./x})
+ * is the same logical host. A request for any other host passes through untouched. With
  * {@link Builder#preserveHostHeader(boolean)} the {@code Host} header keeps the logical name (virtual
  * hosting behind the backends); otherwise OkHttp sets it to the server's address. A logical host whose
  * pool has no eligible server fails with {@link NoAvailableServerIOException}; a path no route of the
@@ -240,7 +241,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     public Dns guardDns(Dns delegate) {
         Checks.notNull("delegate", delegate);
         return hostname -> {
-            if (hostname != null && routesByHost.containsKey(hostname.toLowerCase(Locale.ROOT))) {
+            if (hostname != null && routesByHost.containsKey(withoutTrailingDot(hostname.toLowerCase(Locale.ROOT)))) {
                 throw new LogicalHostLookupException("'" + hostname + "' is an lb4j logical host name and is never resolved:"
                         + " requests for it must go through the LoadBalancingInterceptor (a redirect to an absolute"
                         + " logical URL is followed by OkHttp below the interceptor)");
@@ -253,9 +254,16 @@ public final class LoadBalancingInterceptor implements Interceptor {
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
         HttpUrl url = request.url();
-        Route[] routes = routesByHost.get(url.host());
+        String host = withoutTrailingDot(url.host());
+        Route[] routes = routesByHost.get(host);
         if (routes == null) {
             return chain.proceed(request);
+        }
+        if (!host.equals(url.host())) {
+            // "orders." is the fully qualified "orders": the same logical host. Continue with the canonical
+            // name so that cookies, the Host header and the rewrite all see one name.
+            url = url.newBuilder().host(host).build();
+            request = request.newBuilder().url(url).build();
         }
         String path = url.encodedPath();
         for (Route r : routes) {
@@ -265,6 +273,11 @@ public final class LoadBalancingInterceptor implements Interceptor {
         }
         throw new NoRouteIOException("no route of logical host '" + url.host() + "' matches path '" + path
                 + "'; routes: " + describe(routes));
+    }
+
+    /** {@code host} without one trailing '.' (the root of a fully qualified name): "orders." is "orders". */
+    static String withoutTrailingDot(String host) {
+        return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }
 
     // ------------------------------------------------------------------ one call

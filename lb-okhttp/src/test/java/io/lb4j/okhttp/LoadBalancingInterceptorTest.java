@@ -262,4 +262,34 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
         }
         assertThat(orders.stats("a").successes() + orders.stats("b").successes()).isEqualTo(200);
     }
+
+    @Test
+    void fullyQualifiedLogicalNameWithTrailingDotGoesToThePool() {
+        Backend a = backend("a");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).preserveHostHeader(true)
+                .build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).build();
+
+        assertThat(call(client, get("http://orders./x?q=1"))).isEqualTo("200 a");
+
+        assertThat(a.lastRequest().getTarget()).isEqualTo("/x?q=1");
+        assertThat(a.lastRequest().getHeaders().get("Host")).isEqualTo("orders");
+        assertThat(orders.stats("a").successes()).isEqualTo(1);
+        assertThat(dns.lookups).doesNotContain("orders.", "orders");
+    }
+
+    @Test
+    void guardDnsRefusesTheLogicalNameWithATrailingDot() throws Exception {
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(backend("a")));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
+        okhttp3.Dns guard = lb.guardDns(dns);
+
+        assertThatThrownBy(() -> guard.lookup("orders.")).isInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("lb4j logical host name");
+        assertThatThrownBy(() -> guard.lookup("ORDERS.")).isInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("lb4j logical host name");
+        assertThat(guard.lookup("127.0.0.1")).hasSize(1);
+        assertThat(dns.lookups).containsExactly("127.0.0.1");
+    }
 }
