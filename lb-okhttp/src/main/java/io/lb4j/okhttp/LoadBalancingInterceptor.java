@@ -67,9 +67,11 @@ import java.util.TreeSet;
  * Each try holds a pool {@link Lease} from the pick until the response headers arrive (the pool's ticker
  * measures the latency to headers), completed in every case: success; failure on an {@link IOException}
  * or a status in {@link Builder#failureStatuses(Collection)} (default 500 and 502–599: 501 Not
- * Implemented says nothing about the server's health); dropped when the call was cancelled
- * ({@code chain.call().isCanceled()}) or something other than an I/O error was thrown. Reading the
- * response body is not part of the lease.
+ * Implemented says nothing about the server's health), and when the client's {@code callTimeout} ran out
+ * while the server had the try (the call's time budget is spent, so that try is never retried); dropped
+ * when the call was cancelled ({@code chain.call().isCanceled()}), the thread was interrupted
+ * ({@link InterruptedIOException} that is not a timeout; never retried), or something other than an I/O
+ * error was thrown. Reading the response body is not part of the lease.
  *
  * <h2>Retries (nginx {@code proxy_next_upstream error timeout http_502 http_503 http_504})</h2>
  * <ul>
@@ -252,6 +254,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
+        long started = System.nanoTime(); // to recognise the call timeout (see isCallTimeout)
         Request request = chain.request();
         HttpUrl url = request.url();
         String host = withoutTrailingDot(url.host());
@@ -268,7 +271,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
         String path = url.encodedPath();
         for (Route r : routes) {
             if (matches(r.prefix, path)) {
-                return balance(chain, request, r);
+                return balance(chain, request, r, started);
             }
         }
         throw new NoRouteIOException("no route of logical host '" + url.host() + "' matches path '" + path
@@ -282,7 +285,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     // ------------------------------------------------------------------ one call
 
-    private Response balance(Chain original, Request request, Route route) throws IOException {
+    private Response balance(Chain original, Request request, Route route, long started) throws IOException {
         route.budget.deposit();
         CookieJar jar = original.getCookieJar();
         Chain chain = jar == CookieJar.NO_COOKIES ? original
@@ -313,7 +316,13 @@ public final class LoadBalancingInterceptor implements Interceptor {
             try {
                 response = chain.proceed(rewrite(template, server));
             } catch (IOException e) {
-                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException) {
+                if (isCallTimeout(chain, started)) {
+                    // The server did not answer within the call's whole time budget: its failure. The
+                    // budget is spent, so there is no retry.
+                    lease.failure(e);
+                    throw withSuppressed(e, earlier);
+                }
+                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || isInterrupt(e)) {
                     lease.drop(); // says nothing about the server
                     throw withSuppressed(e, earlier);
                 }
@@ -332,6 +341,11 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 lease = next;
                 continue;
             } catch (RuntimeException | Error e) {
+                lease.drop();
+                throw e;
+            } catch (Exception e) {
+                // A checked exception OkHttp throws undeclared, e.g. InterruptedException when the thread is
+                // interrupted while connecting: a drop, never retried.
                 lease.drop();
                 throw e;
             }
@@ -596,10 +610,29 @@ public final class LoadBalancingInterceptor implements Interceptor {
             String m = e.getMessage();
             return m != null && m.toLowerCase(Locale.ROOT).contains("connect timed out") ? Failure.NOT_SENT : Failure.TIMEOUT;
         }
-        if (e instanceof InterruptedIOException) {
-            return Failure.TIMEOUT;
-        }
         return Failure.OTHER;
+    }
+
+    /** Slack for recognising the call timeout: the time a call may spend before this interceptor runs. */
+    private static final long CALL_TIMEOUT_SLACK_NANOS = 5_000_000L;
+
+    /**
+     * Whether the try failed because OkHttp's call timeout ({@code callTimeout}) fired: the call was
+     * cancelled and its time budget has run out. OkHttp cancels the call when the timeout fires, so the
+     * try fails with whatever the cancelled socket threw ("Socket closed"); only above all interceptors
+     * is it turned into an {@link InterruptedIOException} "timeout". The budget started when the call
+     * was executed, at most a few interceptors before {@code started}.
+     */
+    private static boolean isCallTimeout(Chain chain, long started) {
+        long budget = chain.call().timeout().timeoutNanos();
+        return budget > 0 && chain.call().isCanceled()
+                && System.nanoTime() - started >= budget - Math.min(CALL_TIMEOUT_SLACK_NANOS, budget / 10);
+    }
+
+    /** Whether {@code e} is the calling thread being interrupted, not a timeout: a drop, never retried. */
+    private static boolean isInterrupt(IOException e) {
+        return Thread.currentThread().isInterrupted()
+                || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException));
     }
 
     private static boolean isIdempotent(Request request) {
