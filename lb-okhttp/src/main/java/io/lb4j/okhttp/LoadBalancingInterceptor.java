@@ -91,9 +91,9 @@ import java.util.TreeSet;
  *       503), or its exception with the failures of the earlier tries attached as suppressed exceptions.</li>
  * </ul>
  * Whether a request was sent is decided by the exception (connect-phase failures) and, for a request
- * that must not be replayed, by whether its body was written: its body is wrapped (one small object
- * per call) so that a connect failure while OkHttp follows a redirect below this interceptor is never
- * mistaken for "not sent". A refusal by {@link #guardDns(Dns)} is a drop and is not retried.
+ * that must not be replayed, by whether its body was written or a follow-up request was started: its body
+ * and the chain's cookie jar are wrapped (small objects per call) so that a connect failure while OkHttp
+ * follows a redirect below this interceptor is never mistaken for "not sent", with or without a body. A refusal by {@link #guardDns(Dns)} is a drop and is not retried.
  * Note that OkHttp itself ({@code retryOnConnectionFailure}, on by default) may silently replay a request
  * on the <em>same</em> server after a stale pooled connection failed; set it to false for strict
  * at-most-once delivery of non-idempotent requests.
@@ -297,10 +297,15 @@ public final class LoadBalancingInterceptor implements Interceptor {
         String stickyId = route.sticky == null ? null : stickyServer(original, request, route);
         Request template = outgoing(request);
         SendTracking tracking = null;
-        if (!replayAfterSend && body != null) {
+        FollowUpDetector followUps = null;
+        if (!replayAfterSend) {
             // Only a request that must not be replayed needs to know for sure whether it was sent.
-            tracking = new SendTracking(body);
-            template = template.newBuilder().method(template.method(), tracking).build();
+            if (body != null) {
+                tracking = new SendTracking(body);
+                template = template.newBuilder().method(template.method(), tracking).build();
+            }
+            followUps = new FollowUpDetector(chain.getCookieJar());
+            chain = chain.withCookieJar(followUps);
         }
 
         List<String> tried = new ArrayList<>(Math.min(maxTries, 4));
@@ -310,6 +315,9 @@ public final class LoadBalancingInterceptor implements Interceptor {
             Server server = lease.server();
             if (tracking != null) {
                 tracking.written = false;
+            }
+            if (followUps != null) {
+                followUps.requests = 0;
             }
             tried.add(server.id());
             Response response;
@@ -328,7 +336,8 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 }
                 lease.failure(e);
                 Failure kind = classify(e);
-                if (kind == Failure.NOT_SENT && tracking != null && tracking.written) {
+                if (kind == Failure.NOT_SENT && ((tracking != null && tracking.written)
+                        || (followUps != null && followUps.requests > 1))) {
                     kind = Failure.OTHER; // e.g. while following a redirect: the request itself was sent
                 }
                 boolean retryable = kind == Failure.NOT_SENT
@@ -523,6 +532,32 @@ public final class LoadBalancingInterceptor implements Interceptor {
         @Override
         public boolean isOneShot() {
             return delegate.isOneShot();
+        }
+    }
+
+    /**
+     * Wraps the cookie jar of a try of a request that must not be replayed, to know whether the request was
+     * answered: OkHttp's bridge loads cookies once per request it sends, so a second load within one try
+     * is a follow-up (a redirect being followed, or OkHttp retrying on its own), after which a connect
+     * failure does not mean that the request was not sent. Erring this way only forgoes a retry.
+     */
+    private static final class FollowUpDetector implements CookieJar {
+        private final CookieJar delegate;
+        volatile int requests;
+
+        FollowUpDetector(CookieJar delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<Cookie> loadForRequest(HttpUrl url) {
+            requests++; // one try at a time per call
+            return delegate.loadForRequest(url);
+        }
+
+        @Override
+        public void saveFromResponse(HttpUrl url, List<Cookie> cookies) {
+            delegate.saveFromResponse(url, cookies);
         }
     }
 

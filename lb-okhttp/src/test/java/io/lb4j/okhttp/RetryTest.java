@@ -444,4 +444,41 @@ class RetryTest extends InterceptorTestBase {
         assertThat(orders.stats("a").failures()).isZero();
         assertThat(orders.stats("b").picks()).isZero();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "DELETE"})
+    void bodylessNonIdempotentRequestWhoseRedirectCannotBeFollowedIsNotReplayed(String method) {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        Backend gone = backend("gone");
+        int gonePort = gone.port();
+        gone.close();
+        // a 302 to a host that refuses connections: a connect failure after the request was answered
+        a.handler = r -> new MockResponse.Builder().code(302)
+                .addHeader("Location", "http://127.0.0.1:" + gonePort + "/elsewhere").build();
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
+        Request once = new Request.Builder().url("http://orders/charge").method(method, null)
+                .tag(Idempotent.class, Idempotent.NO).build();
+
+        assertThatThrownBy(() -> client.newCall(once).execute()).isInstanceOf(ConnectException.class);
+
+        assertThat(a.hits.get()).isEqualTo(1);
+        assertThat(b.hits.get()).isZero();
+        assertThat(orders.stats("b").picks()).isZero();
+        assertThat(orders.stats("a").inFlight()).isZero();
+    }
+
+    @Test
+    void bodylessNonIdempotentRequestIsStillRetriedWhenItsConnectFails() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        a.close(); // connection refused: nothing was sent
+        OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
+
+        Request once = get("http://orders/charge").newBuilder().tag(Idempotent.class, Idempotent.NO).build();
+        assertThat(call(client, once)).isEqualTo("200 b");
+        assertThat(orders.stats("a").failures()).isEqualTo(1);
+    }
 }
