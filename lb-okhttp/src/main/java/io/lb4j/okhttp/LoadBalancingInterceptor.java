@@ -476,15 +476,20 @@ public final class LoadBalancingInterceptor implements Interceptor {
         if (route.sticky == null || server.id().equals(stickyId)) {
             return response;
         }
-        HttpUrl url = request.url();
-        Cookie.Builder cb = new Cookie.Builder().name(stickyCookie).value(route.sticky.token(server.id()))
-                .hostOnlyDomain(url.host()).path(route.prefix).httpOnly();
-        if (url.isHttps()) {
-            cb.secure();
+        try {
+            HttpUrl url = request.url();
+            Cookie.Builder cb = new Cookie.Builder().name(stickyCookie).value(route.sticky.token(server.id()))
+                    .hostOnlyDomain(url.host()).path(route.prefix).httpOnly();
+            if (url.isHttps()) {
+                cb.secure();
+            }
+            Cookie cookie = cb.build();
+            chain.getCookieJar().saveFromResponse(url, List.of(cookie));
+            return response.newBuilder().addHeader("Set-Cookie", cookie.toString()).build();
+        } catch (RuntimeException | Error e) {
+            response.close(); // e.g. the client's CookieJar threw: the caller never gets the response to close
+            throw e;
         }
-        Cookie cookie = cb.build();
-        chain.getCookieJar().saveFromResponse(url, List.of(cookie));
-        return response.newBuilder().addHeader("Set-Cookie", cookie.toString()).build();
     }
 
     /** Thrown by {@link #guardDns(Dns)}: a client-side refusal, never a server's failure. */
