@@ -821,11 +821,13 @@ public final class LoadBalancingInterceptor implements Interceptor {
         /**
          * Adds a layer-7 route: requests for {@code logicalHost} whose path starts with {@code pathPrefix}
          * (segment-aware: {@code /static} matches {@code /static} and {@code /static/x}, not
-         * {@code /staticfoo}) go to {@code pool}. A host's routes are tried in the order they were added;
+         * {@code /staticfoo}) go to {@code pool}. The prefix is compared with the request's encoded path, in
+         * the same form: {@code /café} matches {@code http://web/café/x}. A host's routes are tried in the order they were added;
          * the first match wins; a request no route matches fails with {@link NoRouteIOException}.
          *
          * @throws IllegalArgumentException for an invalid host name, a prefix not starting with {@code /}
-         *                                  or containing white space, {@code ?} or {@code #}, a null pool, a
+         *                                  or containing white space, {@code ?}, {@code #} or a {@code .} or
+         *                                  {@code ..} segment, a null pool, a
          *                                  duplicate route, or a route an earlier route of the host
          *                                  makes unreachable
          */
@@ -837,6 +839,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 throw new IllegalArgumentException("pathPrefix must start with '/' and contain no white space, '?' or '#',"
                         + " was " + Checks.quote(pathPrefix));
             }
+            pathPrefix = encodedPrefix(pathPrefix);
             Checks.notNull("pool", pool);
             List<RouteSpec> list = routes.computeIfAbsent(host, h -> new ArrayList<>());
             for (RouteSpec r : list) {
@@ -852,6 +855,27 @@ public final class LoadBalancingInterceptor implements Interceptor {
             }
             list.add(new RouteSpec(pathPrefix, pool));
             return this;
+        }
+
+        /**
+         * The prefix in the form requests are matched in ({@link HttpUrl#encodedPath()}): {@code /café} is
+         * {@code /caf%C3%A9}, an already encoded prefix stays as it is.
+         */
+        private static String encodedPrefix(String pathPrefix) {
+            for (String segment : pathPrefix.split("[/\\\\]", -1)) {
+                if (segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase("%2e")
+                        || segment.equalsIgnoreCase("%2e%2e") || segment.equalsIgnoreCase(".%2e")
+                        || segment.equalsIgnoreCase("%2e.")) {
+                    throw new IllegalArgumentException("pathPrefix must not contain '.' or '..' segments, was "
+                            + Checks.quote(pathPrefix));
+                }
+            }
+            try {
+                return new HttpUrl.Builder().scheme("http").host("h").encodedPath(pathPrefix).build().encodedPath();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pathPrefix is not a valid URL path, was " + Checks.quote(pathPrefix)
+                        + ": " + e.getMessage(), e);
+            }
         }
 
         /**

@@ -292,4 +292,36 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
         assertThat(guard.lookup("127.0.0.1")).hasSize(1);
         assertThat(dns.lookups).containsExactly("127.0.0.1");
     }
+
+    @Test
+    void nonAsciiRoutePrefixMatchesTheRequestsEncodedPath() {
+        Backend cafe = backend("cafe-1");
+        Backend web = backend("web-1");
+        LoadBalancingPool cafes = pool("cafes", TestStrategies.rotation(), List.of(cafe));
+        LoadBalancingPool webs = pool("web", TestStrategies.rotation(), List.of(web));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder()
+                .route("www", "/café", cafes)
+                .route("www", "/", webs)
+                .build();
+        OkHttpClient client = Fixtures.client(lb, dns).build();
+
+        assertThat(call(client, get("http://www/café/menu"))).isEqualTo("200 cafe-1");
+        assertThat(call(client, get("http://www/caf%C3%A9"))).isEqualTo("200 cafe-1");
+        assertThat(call(client, get("http://www/cafe"))).isEqualTo("200 web-1");
+        assertThat(cafe.lastRequest().getTarget()).isEqualTo("/caf%C3%A9");
+        assertThat(lb.toString()).contains("www/caf%C3%A9 -> pool 'cafes'");
+    }
+
+    @Test
+    void routePrefixesAreComparedInEncodedForm() {
+        LoadBalancingPool a = pool("a", TestStrategies.rotation(), List.of(backend("a")));
+        LoadBalancingPool b = pool("b", TestStrategies.rotation(), List.of(backend("b")));
+        LoadBalancingInterceptor.Builder builder = LoadBalancingInterceptor.builder().route("www", "/café/", a);
+
+        assertThatThrownBy(() -> builder.route("www", "/caf%C3%A9/", b))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already mapped");
+        assertThatThrownBy(() -> builder.route("www", "/a/../admin", b))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("pathPrefix must not contain '.' or '..' segments, was '/a/../admin'");
+    }
 }
