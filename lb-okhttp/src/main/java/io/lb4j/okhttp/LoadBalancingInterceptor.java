@@ -327,7 +327,11 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 if (isCallTimeout(chain, started)) {
                     // The server did not answer within the call's whole time budget: its failure. The
                     // budget is spent, so there is no retry.
-                    lease.failure(e);
+                    InterruptedIOException timeout = new InterruptedIOException("call timeout of "
+                            + chain.call().timeout().timeoutNanos() / 1_000_000 + " ms expired waiting for server "
+                            + server.id());
+                    timeout.initCause(e); // what the cancelled socket threw, e.g. "Socket closed"
+                    lease.failure(timeout);
                     throw withSuppressed(e, earlier);
                 }
                 if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || isInterrupt(e)) {
