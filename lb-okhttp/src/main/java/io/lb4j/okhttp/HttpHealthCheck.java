@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each probe uses its own OkHttpClient derived from the base client ({@link Builder#client}, default a
  * new one): connect, read, write and call timeouts all equal to the probe timeout the pool passes, no
- * retry on connection failure, no redirects, and a connection pool that keeps no idle connection, so
+ * retry on connection failure, no redirects, no response cache, and a connection pool that keeps no idle connection, so
  * every probe opens a fresh connection as HAProxy's checks do (a server that stops accepting connections
  * fails its probe even while old keep-alive connections still work). Interceptors of the base client
  * are kept (e.g. authentication); this probe's requests are for the server's address, so a
@@ -84,13 +84,18 @@ public final class HttpHealthCheck implements HealthCheck {
         }
         HttpUrl url;
         try {
-            url = new HttpUrl.Builder().scheme(scheme).host(server.host()).port(server.port()).build()
-                    .resolve(path);
+            // Path and query are set as such (never resolved as a reference), so the probe's host and port
+            // are always the server's.
+            HttpUrl.Builder ub = new HttpUrl.Builder().scheme(scheme).host(server.host()).port(server.port());
+            int q = path.indexOf('?');
+            ub.encodedPath(q < 0 ? path : path.substring(0, q));
+            if (q >= 0) {
+                ub.encodedQuery(path.substring(q + 1));
+            }
+            url = ub.build();
         } catch (IllegalArgumentException e) {
-            return HealthCheckResult.fail("server " + server.id() + " has a host OkHttp cannot use: " + e.getMessage());
-        }
-        if (url == null) {
-            return HealthCheckResult.fail("cannot build a probe URL for " + server.address() + path);
+            return HealthCheckResult.fail("cannot build a probe URL for server " + server.id() + " ("
+                    + server.address() + ") and path " + path + ": " + e.getMessage());
         }
         Request.Builder rb = new Request.Builder().url(url).method(method, null);
         if (hostHeader != null) {
@@ -120,8 +125,11 @@ public final class HttpHealthCheck implements HealthCheck {
         if (d != null && d.timeout.equals(timeout)) {
             return d.client;
         }
-        long ms = Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        // OkHttp takes at most Integer.MAX_VALUE ms; Duration.toMillis() would overflow for huge durations.
+        long ms = timeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) >= 0 ? Integer.MAX_VALUE
+                : Math.max(1, timeout.toMillis());
         OkHttpClient c = base.newBuilder()
+                .cache(null) // a probe must reach the server, never a cached answer
                 .connectTimeout(ms, TimeUnit.MILLISECONDS)
                 .readTimeout(ms, TimeUnit.MILLISECONDS)
                 .writeTimeout(ms, TimeUnit.MILLISECONDS)
@@ -175,12 +183,18 @@ public final class HttpHealthCheck implements HealthCheck {
             return this;
         }
 
-        /** The path (and optional query) to probe, starting with {@code /}; default {@value HttpHealthCheck#DEFAULT_PATH}. */
+        /**
+         * The path (and optional query) to probe, starting with a single {@code /}; default
+         * {@value HttpHealthCheck#DEFAULT_PATH}. It is always sent to the probed server: {@code //} at the
+         * start (a network-path reference to another host), a backslash, a fragment, white space and
+         * control characters are rejected.
+         */
         public Builder path(String path) {
             Checks.notNull("path", path);
-            if (!path.startsWith("/") || path.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("path must start with '/' and contain no white space, was "
-                        + Checks.quote(path));
+            if (!path.startsWith("/") || path.startsWith("//") || path.chars().anyMatch(c -> c <= 0x20 || c == 0x7f
+                    || c == '\\' || c == '#' || Character.isWhitespace(c))) {
+                throw new IllegalArgumentException("path must start with a single '/' and contain no white space,"
+                        + " control character, '\\' or '#', was " + Checks.quote(path));
             }
             this.path = path;
             return this;
@@ -208,18 +222,21 @@ public final class HttpHealthCheck implements HealthCheck {
         public Builder expectBodyContains(String text) {
             Checks.notNull("expectBodyContains", text);
             if (text.isEmpty()) {
-                throw new IllegalArgumentException("expectBodyContains must not be empty");
+                throw new IllegalArgumentException("expectBodyContains must not be empty, was " + Checks.quote(text));
             }
             this.bodyContains = text;
             return this;
         }
 
-        /** A {@code Host} header to send (virtual hosting), e.g. the logical name; default the server's address. */
+        /**
+         * A {@code Host} header to send (virtual hosting), e.g. the logical name; default the server's
+         * address. Visible ASCII only (an IDN must be given in its {@code xn--} form), no white space.
+         */
         public Builder hostHeader(String host) {
             Checks.notNull("hostHeader", host);
-            if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("hostHeader must be non-empty without white space, was "
-                        + Checks.quote(host));
+            if (host.isEmpty() || !host.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("hostHeader must be non-empty visible ASCII without white space"
+                        + " (an internationalized name in its xn-- form), was " + Checks.quote(host));
             }
             this.hostHeader = host;
             return this;

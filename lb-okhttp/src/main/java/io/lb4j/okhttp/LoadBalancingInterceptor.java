@@ -56,7 +56,8 @@ import java.util.TreeSet;
  * <h2>Rewriting</h2>
  * A request whose host is a registered logical name is rewritten to the picked server's host and port
  * ({@code url().newBuilder().host().port()}); the scheme, path, query, headers and tags are kept. The
- * logical URL's port is ignored. A request for any other host passes through untouched. With
+ * logical URL's port is ignored. A fully qualified logical name with one trailing dot ({@code http://orders./x})
+ * is the same logical host. A request for any other host passes through untouched. With
  * {@link Builder#preserveHostHeader(boolean)} the {@code Host} header keeps the logical name (virtual
  * hosting behind the backends); otherwise OkHttp sets it to the server's address. A logical host whose
  * pool has no eligible server fails with {@link NoAvailableServerIOException}; a path no route of the
@@ -66,9 +67,11 @@ import java.util.TreeSet;
  * Each try holds a pool {@link Lease} from the pick until the response headers arrive (the pool's ticker
  * measures the latency to headers), completed in every case: success; failure on an {@link IOException}
  * or a status in {@link Builder#failureStatuses(Collection)} (default 500 and 502–599: 501 Not
- * Implemented says nothing about the server's health); dropped when the call was cancelled
- * ({@code chain.call().isCanceled()}) or something other than an I/O error was thrown. Reading the
- * response body is not part of the lease.
+ * Implemented says nothing about the server's health), and when the client's {@code callTimeout} ran out
+ * while the server had the try (the call's time budget is spent, so that try is never retried); dropped
+ * when the call was cancelled ({@code chain.call().isCanceled()}), the thread was interrupted
+ * ({@link InterruptedIOException} that is not a timeout; never retried), or something other than an I/O
+ * error was thrown. Reading the response body is not part of the lease.
  *
  * <h2>Retries (nginx {@code proxy_next_upstream error timeout http_502 http_503 http_504})</h2>
  * <ul>
@@ -88,9 +91,9 @@ import java.util.TreeSet;
  *       503), or its exception with the failures of the earlier tries attached as suppressed exceptions.</li>
  * </ul>
  * Whether a request was sent is decided by the exception (connect-phase failures) and, for a request
- * that must not be replayed, by whether its body was written: its body is wrapped (one small object
- * per call) so that a connect failure while OkHttp follows a redirect below this interceptor is never
- * mistaken for "not sent". A refusal by {@link #guardDns(Dns)} is a drop and is not retried.
+ * that must not be replayed, by whether its body was written or a follow-up request was started: its body
+ * and the chain's cookie jar are wrapped (small objects per call) so that a connect failure while OkHttp
+ * follows a redirect below this interceptor is never mistaken for "not sent", with or without a body. A refusal by {@link #guardDns(Dns)} is a drop and is not retried.
  * Note that OkHttp itself ({@code retryOnConnectionFailure}, on by default) may silently replay a request
  * on the <em>same</em> server after a stale pooled connection failed; set it to false for strict
  * at-most-once delivery of non-idempotent requests.
@@ -240,7 +243,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
     public Dns guardDns(Dns delegate) {
         Checks.notNull("delegate", delegate);
         return hostname -> {
-            if (hostname != null && routesByHost.containsKey(hostname.toLowerCase(Locale.ROOT))) {
+            if (hostname != null && routesByHost.containsKey(withoutTrailingDot(hostname.toLowerCase(Locale.ROOT)))) {
                 throw new LogicalHostLookupException("'" + hostname + "' is an lb4j logical host name and is never resolved:"
                         + " requests for it must go through the LoadBalancingInterceptor (a redirect to an absolute"
                         + " logical URL is followed by OkHttp below the interceptor)");
@@ -251,25 +254,38 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
+        long started = System.nanoTime(); // to recognise the call timeout (see isCallTimeout)
         Request request = chain.request();
         HttpUrl url = request.url();
-        Route[] routes = routesByHost.get(url.host());
+        String host = withoutTrailingDot(url.host());
+        Route[] routes = routesByHost.get(host);
         if (routes == null) {
             return chain.proceed(request);
+        }
+        if (!host.equals(url.host())) {
+            // "orders." is the fully qualified "orders": the same logical host. Continue with the canonical
+            // name so that cookies, the Host header and the rewrite all see one name.
+            url = url.newBuilder().host(host).build();
+            request = request.newBuilder().url(url).build();
         }
         String path = url.encodedPath();
         for (Route r : routes) {
             if (matches(r.prefix, path)) {
-                return balance(chain, request, r);
+                return balance(chain, request, r, started);
             }
         }
         throw new NoRouteIOException("no route of logical host '" + url.host() + "' matches path '" + path
                 + "'; routes: " + describe(routes));
     }
 
+    /** {@code host} without one trailing '.' (the root of a fully qualified name): "orders." is "orders". */
+    static String withoutTrailingDot(String host) {
+        return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    }
+
     // ------------------------------------------------------------------ one call
 
-    private Response balance(Chain original, Request request, Route route) throws IOException {
+    private Response balance(Chain original, Request request, Route route, long started) throws IOException {
         route.budget.deposit();
         CookieJar jar = original.getCookieJar();
         Chain chain = jar == CookieJar.NO_COOKIES ? original
@@ -281,10 +297,15 @@ public final class LoadBalancingInterceptor implements Interceptor {
         String stickyId = route.sticky == null ? null : stickyServer(original, request, route);
         Request template = outgoing(request);
         SendTracking tracking = null;
-        if (!replayAfterSend && body != null) {
+        FollowUpDetector followUps = null;
+        if (!replayAfterSend) {
             // Only a request that must not be replayed needs to know for sure whether it was sent.
-            tracking = new SendTracking(body);
-            template = template.newBuilder().method(template.method(), tracking).build();
+            if (body != null) {
+                tracking = new SendTracking(body);
+                template = template.newBuilder().method(template.method(), tracking).build();
+            }
+            followUps = new FollowUpDetector(chain.getCookieJar());
+            chain = chain.withCookieJar(followUps);
         }
 
         List<String> tried = new ArrayList<>(Math.min(maxTries, 4));
@@ -295,18 +316,32 @@ public final class LoadBalancingInterceptor implements Interceptor {
             if (tracking != null) {
                 tracking.written = false;
             }
+            if (followUps != null) {
+                followUps.requests = 0;
+            }
             tried.add(server.id());
             Response response;
             try {
                 response = chain.proceed(rewrite(template, server));
             } catch (IOException e) {
-                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException) {
+                if (isCallTimeout(chain, started)) {
+                    // The server did not answer within the call's whole time budget: its failure. The
+                    // budget is spent, so there is no retry.
+                    InterruptedIOException timeout = new InterruptedIOException("call timeout of "
+                            + chain.call().timeout().timeoutNanos() / 1_000_000 + " ms expired waiting for server "
+                            + server.id());
+                    timeout.initCause(e); // what the cancelled socket threw, e.g. "Socket closed"
+                    lease.failure(timeout);
+                    throw withSuppressed(e, earlier);
+                }
+                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || isInterrupt(e)) {
                     lease.drop(); // says nothing about the server
                     throw withSuppressed(e, earlier);
                 }
                 lease.failure(e);
                 Failure kind = classify(e);
-                if (kind == Failure.NOT_SENT && tracking != null && tracking.written) {
+                if (kind == Failure.NOT_SENT && ((tracking != null && tracking.written)
+                        || (followUps != null && followUps.requests > 1))) {
                     kind = Failure.OTHER; // e.g. while following a redirect: the request itself was sent
                 }
                 boolean retryable = kind == Failure.NOT_SENT
@@ -319,6 +354,11 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 lease = next;
                 continue;
             } catch (RuntimeException | Error e) {
+                lease.drop();
+                throw e;
+            } catch (Exception e) {
+                // A checked exception OkHttp throws undeclared, e.g. InterruptedException when the thread is
+                // interrupted while connecting: a drop, never retried.
                 lease.drop();
                 throw e;
             }
@@ -440,15 +480,20 @@ public final class LoadBalancingInterceptor implements Interceptor {
         if (route.sticky == null || server.id().equals(stickyId)) {
             return response;
         }
-        HttpUrl url = request.url();
-        Cookie.Builder cb = new Cookie.Builder().name(stickyCookie).value(route.sticky.token(server.id()))
-                .hostOnlyDomain(url.host()).path(route.prefix).httpOnly();
-        if (url.isHttps()) {
-            cb.secure();
+        try {
+            HttpUrl url = request.url();
+            Cookie.Builder cb = new Cookie.Builder().name(stickyCookie).value(route.sticky.token(server.id()))
+                    .hostOnlyDomain(url.host()).path(route.prefix).httpOnly();
+            if (url.isHttps()) {
+                cb.secure();
+            }
+            Cookie cookie = cb.build();
+            chain.getCookieJar().saveFromResponse(url, List.of(cookie));
+            return response.newBuilder().addHeader("Set-Cookie", cookie.toString()).build();
+        } catch (RuntimeException | Error e) {
+            response.close(); // e.g. the client's CookieJar threw: the caller never gets the response to close
+            throw e;
         }
-        Cookie cookie = cb.build();
-        chain.getCookieJar().saveFromResponse(url, List.of(cookie));
-        return response.newBuilder().addHeader("Set-Cookie", cookie.toString()).build();
     }
 
     /** Thrown by {@link #guardDns(Dns)}: a client-side refusal, never a server's failure. */
@@ -496,6 +541,32 @@ public final class LoadBalancingInterceptor implements Interceptor {
         @Override
         public boolean isOneShot() {
             return delegate.isOneShot();
+        }
+    }
+
+    /**
+     * Wraps the cookie jar of a try of a request that must not be replayed, to know whether the request was
+     * answered: OkHttp's bridge loads cookies once per request it sends, so a second load within one try
+     * is a follow-up (a redirect being followed, or OkHttp retrying on its own), after which a connect
+     * failure does not mean that the request was not sent. Erring this way only forgoes a retry.
+     */
+    private static final class FollowUpDetector implements CookieJar {
+        private final CookieJar delegate;
+        volatile int requests;
+
+        FollowUpDetector(CookieJar delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public List<Cookie> loadForRequest(HttpUrl url) {
+            requests++; // one try at a time per call
+            return delegate.loadForRequest(url);
+        }
+
+        @Override
+        public void saveFromResponse(HttpUrl url, List<Cookie> cookies) {
+            delegate.saveFromResponse(url, cookies);
         }
     }
 
@@ -583,10 +654,29 @@ public final class LoadBalancingInterceptor implements Interceptor {
             String m = e.getMessage();
             return m != null && m.toLowerCase(Locale.ROOT).contains("connect timed out") ? Failure.NOT_SENT : Failure.TIMEOUT;
         }
-        if (e instanceof InterruptedIOException) {
-            return Failure.TIMEOUT;
-        }
         return Failure.OTHER;
+    }
+
+    /** Slack for recognising the call timeout: the time a call may spend before this interceptor runs. */
+    private static final long CALL_TIMEOUT_SLACK_NANOS = 5_000_000L;
+
+    /**
+     * Whether the try failed because OkHttp's call timeout ({@code callTimeout}) fired: the call was
+     * cancelled and its time budget has run out. OkHttp cancels the call when the timeout fires, so the
+     * try fails with whatever the cancelled socket threw ("Socket closed"); only above all interceptors
+     * is it turned into an {@link InterruptedIOException} "timeout". The budget started when the call
+     * was executed, at most a few interceptors before {@code started}.
+     */
+    private static boolean isCallTimeout(Chain chain, long started) {
+        long budget = chain.call().timeout().timeoutNanos();
+        return budget > 0 && chain.call().isCanceled()
+                && System.nanoTime() - started >= budget - Math.min(CALL_TIMEOUT_SLACK_NANOS, budget / 10);
+    }
+
+    /** Whether {@code e} is the calling thread being interrupted, not a timeout: a drop, never retried. */
+    private static boolean isInterrupt(IOException e) {
+        return Thread.currentThread().isInterrupted()
+                || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException));
     }
 
     private static boolean isIdempotent(Request request) {
@@ -735,11 +825,13 @@ public final class LoadBalancingInterceptor implements Interceptor {
         /**
          * Adds a layer-7 route: requests for {@code logicalHost} whose path starts with {@code pathPrefix}
          * (segment-aware: {@code /static} matches {@code /static} and {@code /static/x}, not
-         * {@code /staticfoo}) go to {@code pool}. A host's routes are tried in the order they were added;
+         * {@code /staticfoo}) go to {@code pool}. The prefix is compared with the request's encoded path, in
+         * the same form: {@code /café} matches {@code http://web/café/x}. A host's routes are tried in the order they were added;
          * the first match wins; a request no route matches fails with {@link NoRouteIOException}.
          *
          * @throws IllegalArgumentException for an invalid host name, a prefix not starting with {@code /}
-         *                                  or containing white space, {@code ?} or {@code #}, a null pool, a
+         *                                  or containing white space, {@code ?}, {@code #} or a {@code .} or
+         *                                  {@code ..} segment, a null pool, a
          *                                  duplicate route, or a route an earlier route of the host
          *                                  makes unreachable
          */
@@ -751,6 +843,7 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 throw new IllegalArgumentException("pathPrefix must start with '/' and contain no white space, '?' or '#',"
                         + " was " + Checks.quote(pathPrefix));
             }
+            pathPrefix = encodedPrefix(pathPrefix);
             Checks.notNull("pool", pool);
             List<RouteSpec> list = routes.computeIfAbsent(host, h -> new ArrayList<>());
             for (RouteSpec r : list) {
@@ -766,6 +859,27 @@ public final class LoadBalancingInterceptor implements Interceptor {
             }
             list.add(new RouteSpec(pathPrefix, pool));
             return this;
+        }
+
+        /**
+         * The prefix in the form requests are matched in ({@link HttpUrl#encodedPath()}): {@code /café} is
+         * {@code /caf%C3%A9}, an already encoded prefix stays as it is.
+         */
+        private static String encodedPrefix(String pathPrefix) {
+            for (String segment : pathPrefix.split("[/\\\\]", -1)) {
+                if (segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase("%2e")
+                        || segment.equalsIgnoreCase("%2e%2e") || segment.equalsIgnoreCase(".%2e")
+                        || segment.equalsIgnoreCase("%2e.")) {
+                    throw new IllegalArgumentException("pathPrefix must not contain '.' or '..' segments, was "
+                            + Checks.quote(pathPrefix));
+                }
+            }
+            try {
+                return new HttpUrl.Builder().scheme("http").host("h").encodedPath(pathPrefix).build().encodedPath();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pathPrefix is not a valid URL path, was " + Checks.quote(pathPrefix)
+                        + ": " + e.getMessage(), e);
+            }
         }
 
         /**

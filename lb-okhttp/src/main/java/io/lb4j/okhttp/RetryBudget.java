@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * {@link Ticker}.
  *
  * <p>{@link LoadBalancingInterceptor} keeps one budget per pool. Logs (slf4j) only when the budget
- * becomes exhausted and when it is available again.
+ * becomes exhausted and when it is available again: that is, at least one {@code ttl} later, once
+ * {@code min(10, 20% of the reserve)} tokens (at least one) are available, so that a budget hovering
+ * around empty under sustained failures does not log on every few requests. The budget itself always
+ * allows a retry as soon as one token is there.
  *
  * <p>Thread-safe: {@link #deposit()} and {@link #tryWithdraw()} take a short lock (a few arithmetic
  * operations).
@@ -36,7 +39,10 @@ public final class RetryBudget {
     private final long reserve;
     private final long[] slots = new long[SLOTS]; // guarded by this
     private long slotIndex;                        // guarded by this: absolute index of the current slot
+    private final long recoverAt;
     private boolean exhausted;                     // guarded by this
+    private long exhaustedAt;                      // guarded by this: ticker time exhaustion was reported
+    private long transitions;                      // guarded by this: reported state changes
 
     /**
      * @param name   what the budget is for (the pool's name), used in logs
@@ -51,6 +57,7 @@ public final class RetryBudget {
         this.credit = Math.round(config.percentCanRetry() * TOKEN);
         this.reserve = (long) config.minRetriesPerSecond() * config.ttl().toSeconds() * TOKEN;
         this.slotIndex = Math.floorDiv(ticker.read(), slotNanos);
+        this.recoverAt = Math.max(1, Math.min(10, reserve / TOKEN / 5)) * TOKEN;
     }
 
     /** Credits the budget for one request (not for a retry). */
@@ -71,15 +78,29 @@ public final class RetryBudget {
      */
     public boolean tryWithdraw() {
         boolean ok;
-        boolean changed;
+        boolean changed = false;
         synchronized (this) {
             advance();
-            ok = reserve + sum() >= TOKEN;
+            long balance = reserve + sum();
+            ok = balance >= TOKEN;
             if (ok) {
                 slots[Math.floorMod(slotIndex, SLOTS)] -= TOKEN;
             }
-            changed = exhausted == ok;
-            exhausted = !ok;
+            // Hysteresis, so that a budget hovering around empty is not reported on every few requests:
+            // it is reported available again only once it has recovered to recoverAt tokens and at least
+            // one ttl after it was reported exhausted.
+            if (!ok && !exhausted) {
+                exhausted = true;
+                exhaustedAt = ticker.read();
+                changed = true;
+            } else if (ok && exhausted && balance >= recoverAt
+                    && ticker.read() - exhaustedAt >= config.ttl().toNanos()) {
+                exhausted = false;
+                changed = true;
+            }
+            if (changed) {
+                transitions++;
+            }
         }
         if (changed) {
             if (ok) {
@@ -107,6 +128,11 @@ public final class RetryBudget {
             advance();
             return Math.max(0, (reserve + sum()) / TOKEN);
         }
+    }
+
+    /** Test hook: how many times exhaustion or recovery was reported (logged). */
+    synchronized long transitions() {
+        return transitions;
     }
 
     /** The settings. */

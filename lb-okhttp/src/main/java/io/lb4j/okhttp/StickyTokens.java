@@ -1,11 +1,13 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.HealthEvent;
+import io.lb4j.api.HealthListener;
 import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -21,7 +23,9 @@ import java.util.Map;
  * from the pool's current members, so a forged or stale token resolves to nothing and can never make
  * the interceptor connect anywhere outside the pool.
  *
- * <p>The table is rebuilt lazily after the pool reports a server ADDED or REMOVED. The interceptor asks
+ * <p>The table is rebuilt lazily after the pool reports a server ADDED or REMOVED. The pool listener holds
+ * this object weakly and unregisters itself once it was collected, so building many interceptors over
+ * one long-lived pool does not accumulate them. The interceptor asks
  * the pool for the resolved server with {@link io.lb4j.api.PickContext#preferring(String)}, which the
  * pool honours in O(1) while that server is eligible and otherwise answers with a normal pick.
  *
@@ -36,11 +40,32 @@ final class StickyTokens {
     StickyTokens(Pool pool, byte[] secret) {
         this.pool = pool;
         this.key = new SecretKeySpec(secret, "HmacSHA256");
-        pool.addListener(e -> {
-            if (e.kind() == HealthEvent.Kind.ADDED || e.kind() == HealthEvent.Kind.REMOVED) {
-                dirty = true;
+        pool.addListener(new MembershipListener(this, pool));
+    }
+
+    /**
+     * Marks the table dirty on membership changes. It holds its {@link StickyTokens} weakly, so that a pool
+     * that outlives an interceptor does not keep the interceptor's tokens (and secret) alive; once they
+     * are gone it removes itself from the pool at the next event.
+     */
+    private static final class MembershipListener implements HealthListener {
+        private final WeakReference<StickyTokens> tokens;
+        private final Pool pool;
+
+        MembershipListener(StickyTokens tokens, Pool pool) {
+            this.tokens = new WeakReference<>(tokens);
+            this.pool = pool;
+        }
+
+        @Override
+        public void onEvent(HealthEvent e) {
+            StickyTokens t = tokens.get();
+            if (t == null) {
+                pool.removeListener(this);
+            } else if (e.kind() == HealthEvent.Kind.ADDED || e.kind() == HealthEvent.Kind.REMOVED) {
+                t.dirty = true;
             }
-        });
+        }
     }
 
     /** The member id a token names, or null when it names no current member. */

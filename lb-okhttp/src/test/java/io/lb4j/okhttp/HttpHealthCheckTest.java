@@ -118,7 +118,7 @@ class HttpHealthCheckTest {
         assertThatThrownBy(() -> HttpHealthCheck.custom().method("POST"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("method must be \"GET\" or \"HEAD\", was 'POST'");
         assertThatThrownBy(() -> HttpHealthCheck.custom().path("health"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path must start with '/'");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("path must start with a single '/'");
         assertThatThrownBy(() -> HttpHealthCheck.custom().expectStatus(400, 200))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("expectStatus min must be <= max, was 400-200");
         assertThatThrownBy(() -> HttpHealthCheck.custom().expectStatus(99, 200))
@@ -129,5 +129,73 @@ class HttpHealthCheckTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeout must be a positive duration");
         assertThatThrownBy(() -> HttpHealthCheck.ofDefaults().check(null, TIMEOUT))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("server must not be null");
+    }
+
+    @Test
+    void pathsThatWouldLeaveTheServerAreRejected() {
+        for (String bad : new String[] {"//other/h", "/\\other/h", "/a\\b", "//127.0.0.1:1/h", "/h#frag", "/h\u0000"}) {
+            assertThatThrownBy(() -> HttpHealthCheck.custom().path(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("path must start with a single '/'")
+                    .hasMessageContaining(bad);
+        }
+        assertThatThrownBy(() -> HttpHealthCheck.custom().path("http://other/h"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'http://other/h'");
+    }
+
+    @Test
+    void pathAndQueryAreSentToTheProbedServerAsGiven() {
+        assertThat(probe(HttpHealthCheck.custom().path("/status/ready?full=1&x=%2F").build()).healthy()).isTrue();
+        assertThat(backend.lastRequest().getTarget()).isEqualTo("/status/ready?full=1&x=%2F");
+        assertThat(probe(HttpHealthCheck.custom().path("/a/http://other/h").build()).healthy()).isTrue();
+        assertThat(backend.lastRequest().getTarget()).isEqualTo("/a/http://other/h");
+        assertThat(backend.requests).hasSize(2);
+    }
+
+    @Test
+    void hostHeaderMustBeVisibleAscii() {
+        for (String bad : new String[] {"caf\u00e9.example", "a b", "a\tb", "", "a\u007f"}) {
+            assertThatThrownBy(() -> HttpHealthCheck.custom().hostHeader(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("hostHeader must be non-empty visible ASCII")
+                    .hasMessageContaining("'" + bad + "'");
+        }
+        HttpHealthCheck idn = HttpHealthCheck.custom().path("/x").hostHeader("xn--caf-dma.example:8080").build();
+        assertThat(probe(idn).healthy()).isTrue();
+        assertThat(backend.lastRequest().getHeaders().get("Host")).isEqualTo("xn--caf-dma.example:8080");
+    }
+
+    @Test
+    void probesNeverUseTheBaseClientsCache(@org.junit.jupiter.api.io.TempDir java.io.File dir) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(200);
+        backend.handler = r -> new MockResponse.Builder().code(status.get()).addHeader("Cache-Control", "max-age=3600")
+                .body("status " + status.get()).build();
+        try (okhttp3.Cache cache = new okhttp3.Cache(dir, 1024 * 1024)) {
+            HttpHealthCheck check = HttpHealthCheck.custom().path("/cached")
+                    .client(new okhttp3.OkHttpClient.Builder().cache(cache).build()).build();
+
+            assertThat(probe(check).healthy()).isTrue();
+            status.set(503);
+            HealthCheckResult second = probe(check);
+
+            assertThat(second.healthy()).isFalse();
+            assertThat(second.detail()).startsWith("HTTP 503");
+            assertThat(backend.requests).hasSize(2);
+            assertThat(cache.requestCount()).isZero();
+        }
+    }
+
+    @Test
+    void hugeTimeoutIsClampedNotAnArithmeticException() {
+        HttpHealthCheck check = HttpHealthCheck.custom().path("/x").build();
+        assertThat(check.check(backend.server(), Duration.ofSeconds(Long.MAX_VALUE)).healthy()).isTrue();
+        assertThat(check.check(backend.server(), Duration.ofMillis(Integer.MAX_VALUE + 1L)).healthy()).isTrue();
+        assertThat(check.check(backend.server(), Duration.ofNanos(1)).healthy()).isIn(true, false); // 1 ms at least
+    }
+
+    @Test
+    void emptyExpectedBodyIsRejectedShowingTheValue() {
+        assertThatThrownBy(() -> HttpHealthCheck.custom().expectBodyContains(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("expectBodyContains must not be empty, was ''");
     }
 }

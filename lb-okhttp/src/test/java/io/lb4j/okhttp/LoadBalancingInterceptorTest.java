@@ -262,4 +262,66 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
         }
         assertThat(orders.stats("a").successes() + orders.stats("b").successes()).isEqualTo(200);
     }
+
+    @Test
+    void fullyQualifiedLogicalNameWithTrailingDotGoesToThePool() {
+        Backend a = backend("a");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).preserveHostHeader(true)
+                .build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).build();
+
+        assertThat(call(client, get("http://orders./x?q=1"))).isEqualTo("200 a");
+
+        assertThat(a.lastRequest().getTarget()).isEqualTo("/x?q=1");
+        assertThat(a.lastRequest().getHeaders().get("Host")).isEqualTo("orders");
+        assertThat(orders.stats("a").successes()).isEqualTo(1);
+        assertThat(dns.lookups).doesNotContain("orders.", "orders");
+    }
+
+    @Test
+    void guardDnsRefusesTheLogicalNameWithATrailingDot() throws Exception {
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(backend("a")));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
+        okhttp3.Dns guard = lb.guardDns(dns);
+
+        assertThatThrownBy(() -> guard.lookup("orders.")).isInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("lb4j logical host name");
+        assertThatThrownBy(() -> guard.lookup("ORDERS.")).isInstanceOf(java.net.UnknownHostException.class)
+                .hasMessageContaining("lb4j logical host name");
+        assertThat(guard.lookup("127.0.0.1")).hasSize(1);
+        assertThat(dns.lookups).containsExactly("127.0.0.1");
+    }
+
+    @Test
+    void nonAsciiRoutePrefixMatchesTheRequestsEncodedPath() {
+        Backend cafe = backend("cafe-1");
+        Backend web = backend("web-1");
+        LoadBalancingPool cafes = pool("cafes", TestStrategies.rotation(), List.of(cafe));
+        LoadBalancingPool webs = pool("web", TestStrategies.rotation(), List.of(web));
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder()
+                .route("www", "/café", cafes)
+                .route("www", "/", webs)
+                .build();
+        OkHttpClient client = Fixtures.client(lb, dns).build();
+
+        assertThat(call(client, get("http://www/café/menu"))).isEqualTo("200 cafe-1");
+        assertThat(call(client, get("http://www/caf%C3%A9"))).isEqualTo("200 cafe-1");
+        assertThat(call(client, get("http://www/cafe"))).isEqualTo("200 web-1");
+        assertThat(cafe.lastRequest().getTarget()).isEqualTo("/caf%C3%A9");
+        assertThat(lb.toString()).contains("www/caf%C3%A9 -> pool 'cafes'");
+    }
+
+    @Test
+    void routePrefixesAreComparedInEncodedForm() {
+        LoadBalancingPool a = pool("a", TestStrategies.rotation(), List.of(backend("a")));
+        LoadBalancingPool b = pool("b", TestStrategies.rotation(), List.of(backend("b")));
+        LoadBalancingInterceptor.Builder builder = LoadBalancingInterceptor.builder().route("www", "/café/", a);
+
+        assertThatThrownBy(() -> builder.route("www", "/caf%C3%A9/", b))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already mapped");
+        assertThatThrownBy(() -> builder.route("www", "/a/../admin", b))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("pathPrefix must not contain '.' or '..' segments, was '/a/../admin'");
+    }
 }

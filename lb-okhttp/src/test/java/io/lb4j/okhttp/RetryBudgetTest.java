@@ -83,4 +83,37 @@ class RetryBudgetTest {
         }
         assertThat(b.tryWithdraw()).isFalse();
     }
+
+    @Test
+    void sustainedExhaustionIsReportedOnceNotOnEveryFewRequests() {
+        RetryBudget b = budget(0.2, 1, 10); // reserve 10 tokens, 20% of the requests
+        withdrawAll(b);
+        assertThat(b.transitions()).isEqualTo(1); // exhausted
+        int retried = 0;
+        for (int i = 0; i < 500; i++) { // every request fails and asks for a retry, 100 per second
+            b.deposit();
+            if (b.tryWithdraw()) {
+                retried++;
+            }
+            ticker.advance(Duration.ofMillis(10));
+        }
+        assertThat(retried).isEqualTo(100); // every fifth request may retry
+        assertThat(b.transitions()).isEqualTo(1); // still reported exhausted, no "available again" flapping
+
+        ticker.advance(Duration.ofSeconds(10)); // the debits expire: the budget has recovered
+        assertThat(b.tryWithdraw()).isTrue();
+        assertThat(b.transitions()).isEqualTo(2); // available again
+    }
+
+    @Test
+    void budgetWithoutReserveReportsAtMostTwicePerTtl() {
+        RetryBudget b = budget(0.2, 0, 10);
+        b.tryWithdraw();
+        for (int i = 0; i < 600; i++) { // 60 s of sustained failures, 10 requests per second
+            b.deposit();
+            b.tryWithdraw();
+            ticker.advance(Duration.ofMillis(100));
+        }
+        assertThat(b.transitions()).isBetween(1L, 13L); // was one pair every five requests (240)
+    }
 }

@@ -14,6 +14,7 @@ import okio.BufferedSink;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -326,5 +327,158 @@ class RetryTest extends InterceptorTestBase {
                 .isInstanceOf(ConnectException.class);
         assertThat(a.hits.get()).isEqualTo(1);
         assertThat(b.hits.get()).isZero();
+    }
+
+    @Test
+    void callTimeoutAgainstAServerThatNeverAnswersIsAFailureAndIsNotRetried() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        a.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        // a real 300 ms call timeout against a server that never answers: the behaviour under test
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
+                .callTimeout(300, TimeUnit.MILLISECONDS).build();
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> client.newCall(get("http://orders/slow")).execute())
+                    .isExactlyInstanceOf(InterruptedIOException.class).hasMessage("timeout");
+        }
+
+        assertThat(orders.stats("a").failures()).isEqualTo(3);
+        assertThat(orders.stats("a").drops()).isZero();
+        assertThat(orders.stats("a").inFlight()).isZero();
+        assertThat(b.hits.get()).isZero(); // the call's time budget is spent: no retry
+    }
+
+    @Test
+    void callTimeoutFailureCountsForPassiveHealth() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        a.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a, b)); // max_fails=1
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
+                .callTimeout(300, TimeUnit.MILLISECONDS).build();
+
+        assertThatThrownBy(() -> client.newCall(get("http://orders/slow")).execute())
+                .isInstanceOf(InterruptedIOException.class);
+
+        assertThat(orders.state("a")).isNotEqualTo(io.lb4j.api.HealthState.UP);
+        assertThat(call(client, get("http://orders/next"))).isEqualTo("200 b");
+    }
+
+    @Test
+    void threadInterruptWhileConnectingIsADropAndIsNotRetried() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        // below the load balancer: the calling thread is interrupted before the try connects
+        okhttp3.Interceptor interrupt = chain -> {
+            Thread.currentThread().interrupt();
+            return chain.proceed(chain.request());
+        };
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
+                .addInterceptor(interrupt).build();
+
+        Throwable thrown;
+        try {
+            thrown = org.assertj.core.api.Assertions.catchThrowable(() -> client.newCall(get("http://orders/x")).execute());
+        } finally {
+            Thread.interrupted(); // clear the flag for the next tests
+        }
+
+        // OkHttp throws InterruptedException (undeclared) or InterruptedIOException, depending on where
+        assertThat(thrown).isInstanceOfAny(InterruptedException.class, InterruptedIOException.class);
+        assertThat(orders.stats("a").drops()).isEqualTo(1);
+        assertThat(orders.stats("a").failures()).isZero();
+        assertThat(orders.stats("a").inFlight()).isZero();
+        assertThat(orders.stats("b").picks()).isZero();
+        assertThat(b.hits.get()).isZero();
+    }
+
+    @Test
+    void threadInterruptOnAPooledConnectionIsADropAndIsNotRetried() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        okhttp3.Interceptor interrupt = chain -> {
+            if (armed.get()) {
+                Thread.currentThread().interrupt();
+            }
+            return chain.proceed(chain.request());
+        };
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
+                .addInterceptor(interrupt).build();
+        assertThat(call(client, get("http://orders/warm-up"))).isEqualTo("200 a"); // a pooled connection to a
+        armed.set(true);
+
+        Throwable thrown;
+        try {
+            thrown = org.assertj.core.api.Assertions.catchThrowable(() -> client.newCall(get("http://orders/x")).execute());
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(thrown).isInstanceOfAny(InterruptedException.class, InterruptedIOException.class);
+        assertThat(orders.stats("a").drops()).isEqualTo(1);
+        assertThat(orders.stats("a").failures()).isZero();
+        assertThat(orders.stats("a").inFlight()).isZero();
+        assertThat(orders.stats("b").picks()).isZero();
+    }
+
+    @Test
+    void interruptedIoExceptionWithoutTimeoutIsADropAndIsNotRetried() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        okhttp3.Interceptor interrupted = chain -> {
+            throw new InterruptedIOException("interrupted");
+        };
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
+                .addInterceptor(interrupted).build();
+
+        assertThatThrownBy(() -> client.newCall(get("http://orders/x")).execute())
+                .isInstanceOf(InterruptedIOException.class).hasMessage("interrupted");
+
+        assertThat(orders.stats("a").drops()).isEqualTo(1);
+        assertThat(orders.stats("a").failures()).isZero();
+        assertThat(orders.stats("b").picks()).isZero();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"GET", "DELETE"})
+    void bodylessNonIdempotentRequestWhoseRedirectCannotBeFollowedIsNotReplayed(String method) {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        Backend gone = backend("gone");
+        int gonePort = gone.port();
+        gone.close();
+        // a 302 to a host that refuses connections: a connect failure after the request was answered
+        a.handler = r -> new MockResponse.Builder().code(302)
+                .addHeader("Location", "http://127.0.0.1:" + gonePort + "/elsewhere").build();
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
+        Request once = new Request.Builder().url("http://orders/charge").method(method, null)
+                .tag(Idempotent.class, Idempotent.NO).build();
+
+        assertThatThrownBy(() -> client.newCall(once).execute()).isInstanceOf(ConnectException.class);
+
+        assertThat(a.hits.get()).isEqualTo(1);
+        assertThat(b.hits.get()).isZero();
+        assertThat(orders.stats("b").picks()).isZero();
+        assertThat(orders.stats("a").inFlight()).isZero();
+    }
+
+    @Test
+    void bodylessNonIdempotentRequestIsStillRetriedWhenItsConnectFails() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        a.close(); // connection refused: nothing was sent
+        OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
+
+        Request once = get("http://orders/charge").newBuilder().tag(Idempotent.class, Idempotent.NO).build();
+        assertThat(call(client, once)).isEqualTo("200 b");
+        assertThat(orders.stats("a").failures()).isEqualTo(1);
     }
 }

@@ -194,4 +194,42 @@ class StickySessionTest extends InterceptorTestBase {
         });
         assertThat(backends.get(1).lastRequest().getHeaders().get("Cookie")).isEqualTo("session=abc");
     }
+
+    @Test
+    void responseIsClosedWhenTheCookieJarThrowsWhileSavingTheStickyCookie() {
+        Backend a = backend("node-a");
+        LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
+        okhttp3.CookieJar broken = new okhttp3.CookieJar() {
+            @Override
+            public void saveFromResponse(okhttp3.HttpUrl url, List<okhttp3.Cookie> cookies) {
+                throw new IllegalStateException("jar is read-only");
+            }
+
+            @Override
+            public List<okhttp3.Cookie> loadForRequest(okhttp3.HttpUrl url) {
+                return List.of();
+            }
+        };
+        java.util.concurrent.atomic.AtomicBoolean bodyClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        okhttp3.Interceptor trackBodyClose = chain -> {
+            Response r = chain.proceed(chain.request());
+            okio.Source tracked = new okio.ForwardingSource(r.body().source()) {
+                @Override
+                public void close() throws IOException {
+                    bodyClosed.set(true);
+                    super.close();
+                }
+            };
+            return r.newBuilder().body(okhttp3.ResponseBody.create(okio.Okio.buffer(tracked), r.body().contentType(),
+                    r.body().contentLength())).build();
+        };
+        OkHttpClient client = Fixtures.client(sticky(orders), dns).cookieJar(broken)
+                .addNetworkInterceptor(trackBodyClose).build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.newCall(get("http://orders/cart")).execute())
+                .isInstanceOf(IllegalStateException.class).hasMessage("jar is read-only");
+
+        assertThat(bodyClosed).isTrue(); // the caller never got the response: the interceptor closed it
+        assertThat(orders.stats("node-a").inFlight()).isZero();
+    }
 }
