@@ -1,5 +1,6 @@
 package io.lb4j.jdbc;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.DriverManager;
@@ -7,12 +8,20 @@ import java.sql.SQLException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs in its own Surefire execution whose class path lacks MariaDB Connector/J (see lb-jdbc's pom), so
  * the message a user sees when the driver is missing is tested for real.
  */
 class WithoutMariadbDriverTest {
+
+    @BeforeAll
+    static void onlyInTheExecutionWithoutTheDriver() {
+        // A plain `mvn verify` never runs this class elsewhere; `-Dtest=...` overrides the pom's excludes.
+        assumeTrue(Boolean.getBoolean("lb4j.mariadbDriverExcluded"),
+                "runs only in lb-jdbc's without-mariadb-driver Surefire execution");
+    }
 
     @Test
     void theMariadbDriverIsReallyAbsentHere() {
