@@ -89,6 +89,29 @@ final class EndpointArrays {
         }
     }
 
+    /**
+     * Each endpoint's slow-start ramp: {@code weight() / server().weight()}, at most 1 (1 for a server
+     * that is not ramping). Strategies that ignore weights still honour slow start by balancing in
+     * proportion to these.
+     *
+     * @return the ramps, or null when no endpoint is ramping (the common case)
+     */
+    static double[] ramps(Endpoint[] endpoints) {
+        double[] r = null;
+        for (int i = 0; i < endpoints.length; i++) {
+            int configured = endpoints[i].server().weight();
+            double w = endpoints[i].weight();
+            if (configured > 0 && w > 0 && w < configured) {
+                if (r == null) {
+                    r = new double[endpoints.length];
+                    java.util.Arrays.fill(r, 1.0);
+                }
+                r[i] = w / configured;
+            }
+        }
+        return r;
+    }
+
     /** Whether every weight equals the first one. */
     static boolean allEqual(double[] weights) {
         for (int i = 1; i < weights.length; i++) {

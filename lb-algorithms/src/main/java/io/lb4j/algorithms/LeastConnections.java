@@ -14,8 +14,10 @@ import java.util.random.RandomGenerator;
  * scheduler ({@code ip_vs_lc.c}), where "connections" are this client's own in-flight requests
  * ({@link Endpoint#inFlight()}). Weights are ignored, exactly as in LVS {@code lc}.
  *
- * <p>Weights, and so slow start, are ignored; the in-flight count alone keeps a cold server from being
- * flooded, as in LVS.
+ * <p>Configured weights are ignored, but slow start is honoured: while a server ramps
+ * ({@code weight() < server().weight()}), its in-flight count is weighed by its ramp fraction
+ * ({@code inFlight / ramp}, compared by cross-multiplication as in {@code wlc}), so a warming server is
+ * not handed every new request just because it is idle.
  *
  * <p><b>nginx users:</b> nginx's {@code least_conn} is <em>weighted</em> (it compares
  * {@code conns / weight}); its equivalent is {@link WeightedLeastConnections} ({@code wlc}), which is also
@@ -71,7 +73,11 @@ public final class LeastConnections implements Strategy {
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);
-        return array.length == 1 ? new RoundRobin.SinglePicker(array[0]) : new LcPicker(array, start);
+        if (array.length == 1) {
+            return new RoundRobin.SinglePicker(array[0]);
+        }
+        double[] ramps = EndpointArrays.ramps(array);
+        return ramps != null ? new WeightedLeastConnections.WlcPicker(array, ramps, start) : new LcPicker(array, start);
     }
 
     @Override

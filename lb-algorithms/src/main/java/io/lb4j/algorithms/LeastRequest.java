@@ -48,6 +48,12 @@ import java.util.random.RandomGenerator;
  *     rewards capacity.</li>
  * </ul>
  *
+ * <h2>Failures count as load</h2>
+ * A server's load is its requests in flight plus its {@link Endpoint#consecutiveFailures()} (calls that
+ * failed since its last success, capped by the pool): a server that fails fast empties its queue at once
+ * and would otherwise look idle and attract traffic (the pitfall ingress-nginx and brpc fixed by charging
+ * failures).
+ *
  * <p><b>Cost:</b> per pick O(choiceCount): up to 2&middot;choiceCount random draws, choiceCount in-flight
  * reads, and with a bias other than 0 or 1 one {@link Math#pow} per candidate; no allocation. Per
  * {@code newPicker} O(n) (the alias table).
@@ -137,6 +143,11 @@ public final class LeastRequest implements Strategy {
     }
 
     /** Envoy's unweighted pick: fewest in flight among choiceCount samples, the first two distinct. */
+    /** In flight plus the failure penalty; see the class comment. */
+    static int busy(Endpoint e) {
+        return e.inFlight() + e.consecutiveFailures();
+    }
+
     private static final class UnweightedPicker implements Picker {
         private final Endpoint[] endpoints;
         private final int choiceCount;
@@ -158,15 +169,15 @@ public final class LeastRequest implements Strategy {
                 second++;
             }
             Endpoint best = es[first];
-            int bestLoad = best.inFlight();
-            int load = es[second].inFlight();
+            int bestLoad = busy(best);
+            int load = busy(es[second]);
             if (load < bestLoad) {
                 best = es[second];
                 bestLoad = load;
             }
             for (int c = 2; c < choiceCount; c++) {
                 Endpoint e = es[random.nextInt(n)];
-                load = e.inFlight();
+                load = busy(e);
                 if (load < bestLoad) {
                     best = e;
                     bestLoad = load;
@@ -192,12 +203,12 @@ public final class LeastRequest implements Strategy {
             int n = es.length;
             int i = random.nextInt(n);
             Endpoint best = es[i];
-            int bestLoad = best.inFlight();
+            int bestLoad = busy(best);
             for (int k = 1; k < n; k++) {
                 if (++i == n) {
                     i = 0;
                 }
-                int load = es[i].inFlight();
+                int load = busy(es[i]);
                 if (load < bestLoad) {
                     best = es[i];
                     bestLoad = load;
@@ -246,7 +257,7 @@ public final class LeastRequest implements Strategy {
         }
 
         private double load(Endpoint e) {
-            double inFlight = Math.max(0, e.inFlight());
+            double inFlight = Math.max(0, busy(e));
             return unitBias ? inFlight : Math.pow(inFlight, bias);
         }
 

@@ -11,10 +11,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * Round robin: each pick takes the next endpoint in the list, as the LVS {@code rr} scheduler
- * ({@code ip_vs_rr.c}) and nginx's default balancer with equal weights. Weights are ignored: every
- * endpoint the pool hands over (all have weight &gt; 0) gets the same share. Slow start works by ramping
- * weights, so a warming server gets its full share at once here: pools with slow start should use
- * {@link WeightedRoundRobin}.
+ * ({@code ip_vs_rr.c}) and nginx's default balancer with equal weights. Configured weights are ignored:
+ * every endpoint the pool hands over gets the same share, except a server that slow start is ramping
+ * ({@code weight() < server().weight()}): while any is, the picker follows a smooth weighted cycle (as
+ * {@link WeightedRoundRobin}) in which each server's share is its ramp fraction, so a warming server gets
+ * its ramped share of an equal split.
  *
  * <p>The position is one {@link AtomicLong} kept in the <em>strategy</em>, not in the picker, so a
  * republish (a server added, ejected, restored or re-weighted) continues the rotation instead of
@@ -25,7 +26,8 @@ import java.util.random.RandomGenerator;
  * 2<sup>64</sup> picks) the rotation jumps once, and no exception is possible.
  *
  * <p><b>Cost:</b> one {@code getAndIncrement} and one array read per pick, no allocation; O(n) per
- * {@code newPicker} (a copy of the list).
+ * {@code newPicker} (a copy of the list; while a server ramps, the weighted cycle as in
+ * {@link WeightedRoundRobin}).
  *
  * <p><b>When not to use it:</b> when servers differ in capacity (use {@link WeightedRoundRobin}) or
  * requests differ widely in cost (use {@link LeastRequest} or a least-connections strategy). Under very
@@ -66,7 +68,15 @@ public final class RoundRobin implements Strategy {
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);
-        return array.length == 1 ? new SinglePicker(array[0]) : new RoundRobinPicker(array, position);
+        if (array.length == 1) {
+            return new SinglePicker(array[0]);
+        }
+        double[] ramps = EndpointArrays.ramps(array);
+        if (ramps != null) {
+            return new WeightedRoundRobin.SequencePicker(WeightedRoundRobin.schedule(array, ramps,
+                    WeightedRoundRobin.DEFAULT_MAX_SEQUENCE_LENGTH), position);
+        }
+        return new RoundRobinPicker(array, position);
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * <tr><td>round-robin</td><td>rr</td><td>{@link RoundRobin}</td></tr>
  * <tr><td>weighted-round-robin</td><td>wrr</td><td>{@link WeightedRoundRobin}</td></tr>
  * <tr><td>random</td><td></td><td>{@link WeightedRandom}</td></tr>
- * <tr><td>least-connections</td><td>lc, least_conn</td><td>{@link LeastConnections}</td></tr>
- * <tr><td>weighted-least-connections</td><td>wlc</td><td>{@link WeightedLeastConnections}</td></tr>
+ * <tr><td>least-connections</td><td>lc</td><td>{@link LeastConnections}</td></tr>
+ * <tr><td>weighted-least-connections</td><td>wlc, least_conn</td><td>{@link WeightedLeastConnections}</td></tr>
  * <tr><td>shortest-expected-delay</td><td>sed</td><td>{@link ShortestExpectedDelay}</td></tr>
  * <tr><td>never-queue</td><td>nq</td><td>{@link NeverQueue}</td></tr>
  * <tr><td>least-request</td><td></td><td>{@link LeastRequest}</td></tr>
@@ -33,9 +33,9 @@ import java.util.function.Supplier;
  * <tr><td>peak-ewma</td><td>p2c-ewma</td><td>PeakEwma</td></tr>
  * </table>
  *
- * <p>Note that the alias {@code least_conn} is LVS {@code lc} (unweighted), because it is registered as a
- * plain alias of least connections; an nginx {@code least_conn;} <em>directive</em> (weighted in nginx) is
- * translated to {@code weighted-least-connections} by {@code io.lb4j.config.NginxUpstream}.
+ * <p>The alias {@code least_conn} names nginx's {@code least_conn}, which is <em>weighted</em>
+ * ({@code conns / weight}): {@code weighted-least-connections}. LVS's unweighted {@code lc} is
+ * {@code least-connections}.
  *
  * <p>Stateless and thread-safe.
  */
@@ -47,8 +47,8 @@ public final class Strategies {
         register(RoundRobin::new, RoundRobin.NAME, "rr");
         register(WeightedRoundRobin::new, WeightedRoundRobin.NAME, "wrr");
         register(WeightedRandom::new, WeightedRandom.NAME);
-        register(LeastConnections::new, LeastConnections.NAME, "lc", "least_conn");
-        register(WeightedLeastConnections::new, WeightedLeastConnections.NAME, "wlc");
+        register(LeastConnections::new, LeastConnections.NAME, "lc");
+        register(WeightedLeastConnections::new, WeightedLeastConnections.NAME, "wlc", "least_conn");
         register(ShortestExpectedDelay::new, ShortestExpectedDelay.NAME, "sed");
         register(NeverQueue::new, NeverQueue.NAME, "nq");
         register(LeastRequest::new, LeastRequest.NAME);

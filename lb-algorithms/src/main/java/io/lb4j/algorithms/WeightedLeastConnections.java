@@ -78,7 +78,7 @@ public final class WeightedLeastConnections implements Strategy {
         return NAME;
     }
 
-    private static final class WlcPicker implements Picker {
+    static final class WlcPicker implements Picker {
         private final Endpoint[] endpoints;
         private final double[] weights;
         private final AtomicLong start;

@@ -223,7 +223,7 @@ public final class WeightedRoundRobin implements Strategy {
         return NAME + config;
     }
 
-    private static final class SequencePicker implements Picker {
+    static final class SequencePicker implements Picker {
         private final Endpoint[] sequence;
         private final AtomicLong position;
 

@@ -156,14 +156,16 @@ public final class NginxUpstream {
     /**
      * A pool builder for this upstream: named after it, with its strategy and its servers (those marked
      * {@code down} added down), and nginx's passive health defaults ({@code max_fails=1 fail_timeout=10s},
-     * which each server's own {@code max_fails}/{@code fail_timeout} override). Set a ticker, more
-     * configuration or active health checks on the builder before {@code build()}.
+     * which each server's own {@code max_fails}/{@code fail_timeout} override) and, as in nginx, no cap on
+     * how many servers may be ejected ({@code maxEjectionPercent} 100): with every primary failed, the
+     * {@code backup} servers answer. Set a ticker, more configuration or active health checks on the
+     * builder before {@code build()}.
      *
      * @throws IllegalArgumentException if the strategy is not available in this build
      */
     public LoadBalancingPool.Builder toPoolBuilder() {
         LoadBalancingPool.Builder b = LoadBalancingPool.builder(name).strategy(newStrategy())
-                .config(PoolConfig.custom().passiveHealth(PassiveHealth.ofDefaults()).build());
+                .config(PoolConfig.custom().passiveHealth(PassiveHealth.ofDefaults()).maxEjectionPercent(100).build());
         for (UpstreamServer s : servers) {
             b.server(s.server(), s.down());
         }

@@ -6,10 +6,11 @@ import java.time.Duration;
 
 /**
  * Active health checking, HAProxy's {@code check inter 2s rise 2 fall 3} and keepalived's: the pool
- * probes every server every {@link #interval()} on its own scheduler; {@link #fall()} consecutive failed
+ * probes every server every {@link #interval()} on its own scheduler, at most one probe in flight per server; {@link #fall()} consecutive failed
  * probes eject a server, {@link #rise()} consecutive passed probes restore it (with slow start when the
  * pool has it). A probe that takes longer than {@link #timeout()} is abandoned (interrupted) and counts
- * as failed.
+ * as failed. With passive health on too, a passively ejected server returns after {@link #rise()}
+ * probes pass after its ejection, without waiting for {@code fail_timeout}.
  *
  * <p>Immutable and thread-safe. Build with {@link #custom(HealthCheck)}.
  */
@@ -22,12 +23,15 @@ public final class ActiveHealth {
     public static final int DEFAULT_RISE = 2;
     /** HAProxy's default {@code fall}: 3 failed probes. */
     public static final int DEFAULT_FALL = 3;
+    /** At most 8 probes run at once on the pool's own probe threads. */
+    public static final int DEFAULT_CONCURRENCY = 8;
 
     private final HealthCheck check;
     private final Duration interval;
     private final Duration timeout;
     private final int rise;
     private final int fall;
+    private final int concurrency;
 
     private ActiveHealth(Builder b) {
         this.check = b.check;
@@ -35,6 +39,7 @@ public final class ActiveHealth {
         this.timeout = b.timeout;
         this.rise = b.rise;
         this.fall = b.fall;
+        this.concurrency = b.concurrency;
     }
 
     /** A builder with the defaults, probing with {@code check}. */
@@ -67,9 +72,14 @@ public final class ActiveHealth {
         return fall;
     }
 
+    /** How many probes may run at once on the pool's own probe threads (at most one per server). */
+    public int concurrency() {
+        return concurrency;
+    }
+
     @Override
     public String toString() {
-        return "ActiveHealth[" + check + " inter=" + interval + " timeout=" + timeout + " rise=" + rise + " fall=" + fall + "]";
+        return "ActiveHealth[" + check + " inter=" + interval + " timeout=" + timeout + " rise=" + rise + " fall=" + fall + " concurrency=" + concurrency + "]";
     }
 
     /** Builds {@link ActiveHealth}; each setter validates at once. Not thread-safe. */
@@ -79,6 +89,7 @@ public final class ActiveHealth {
         private Duration timeout = DEFAULT_TIMEOUT;
         private int rise = DEFAULT_RISE;
         private int fall = DEFAULT_FALL;
+        private int concurrency = DEFAULT_CONCURRENCY;
 
         private Builder(HealthCheck check) {
             this.check = check;
@@ -113,6 +124,12 @@ public final class ActiveHealth {
         /** Consecutive failed probes that eject a server; 1 to 1000. */
         public Builder fall(int fall) {
             this.fall = Checks.inRange("fall", fall, 1, 1000);
+            return this;
+        }
+
+        /** 1 to 1000: probes running at once on the pool's own probe threads (idle threads end after 1 s). */
+        public Builder concurrency(int concurrency) {
+            this.concurrency = Checks.inRange("concurrency", concurrency, 1, 1000);
             return this;
         }
 

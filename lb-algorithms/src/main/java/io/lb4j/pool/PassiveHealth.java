@@ -1,12 +1,10 @@
 package io.lb4j.pool;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-
 import java.time.Duration;
 
 /**
  * How a pool learns from the outcomes of real calls (passive health checking, Envoy's outlier
- * detection). Three modes:
+ * detection). The choices:
  * <ul>
  *   <li>{@link #nginx(int, Duration)}: nginx's {@code max_fails}/{@code fail_timeout}. A server that fails
  *       {@code maxFails} times within {@code failTimeout} is ejected for {@code failTimeout}; then it is
@@ -14,35 +12,28 @@ import java.time.Duration;
  *       Per-server {@code Server.maxFails()} / {@code failTimeout()} override the pool's values;
  *       {@code maxFails = 0} disables ejection for that server. The default ({@link #ofDefaults()}) is
  *       nginx's: {@code max_fails=1 fail_timeout=10s}.</li>
- *   <li>{@link #circuitBreaker(CircuitBreakerConfig)}: one resilience4j {@code CircuitBreaker} per server,
- *       with its failure-rate and slow-call thresholds. OPEN = ejected; HALF_OPEN = eligible, but only
- *       the configured number of trial calls is let through; CLOSED = healthy. The pool's ticker becomes
- *       the breakers' clock.</li>
+ *   <li>{@link CircuitBreakerHealth#of}: one resilience4j {@code CircuitBreaker} per server (resilience4j is
+ *       an optional dependency: only that class needs it on the class path).</li>
  *   <li>{@link #disabled()}: outcomes feed latency only.</li>
  * </ul>
- * Immutable and thread-safe.
+ * A server whose calls fail because they <em>cannot connect</em> (connection refused, no route, unknown
+ * host) is <em>down</em>, and is taken out whatever the pool's {@code maxEjectionPercent}; a server whose
+ * calls reach it and fail is an <em>outlier</em>, and the cap limits how many outliers are ejected at once.
+ * With active health checks on, a passively ejected server also returns after {@code rise} passing
+ * probes, whichever comes first.
+ *
+ * <p>Immutable and thread-safe. Subclasses live in this package only.
  */
-public final class PassiveHealth {
+public abstract class PassiveHealth {
     /** nginx's default {@code max_fails}: 1 failure. */
     public static final int DEFAULT_MAX_FAILS = 1;
     /** nginx's default {@code fail_timeout}: 10 seconds. */
     public static final Duration DEFAULT_FAIL_TIMEOUT = Duration.ofSeconds(10);
 
-    enum Mode { NGINX, CIRCUIT_BREAKER, DISABLED }
+    private static final PassiveHealth DEFAULTS = new Nginx(DEFAULT_MAX_FAILS, DEFAULT_FAIL_TIMEOUT);
+    private static final PassiveHealth DISABLED = new Disabled();
 
-    private static final PassiveHealth DEFAULTS = new PassiveHealth(Mode.NGINX, DEFAULT_MAX_FAILS, DEFAULT_FAIL_TIMEOUT, null);
-    private static final PassiveHealth DISABLED = new PassiveHealth(Mode.DISABLED, 0, DEFAULT_FAIL_TIMEOUT, null);
-
-    private final Mode mode;
-    private final int maxFails;
-    private final Duration failTimeout;
-    private final CircuitBreakerConfig circuitBreakerConfig;
-
-    private PassiveHealth(Mode mode, int maxFails, Duration failTimeout, CircuitBreakerConfig cb) {
-        this.mode = mode;
-        this.maxFails = maxFails;
-        this.failTimeout = failTimeout;
-        this.circuitBreakerConfig = cb;
+    PassiveHealth() {
     }
 
     /** nginx's defaults: {@code max_fails=1 fail_timeout=10s}. */
@@ -53,6 +44,7 @@ public final class PassiveHealth {
     /**
      * @param maxFails    failures within {@code failTimeout} that eject a server; 0 to 1,000,000 (0 never ejects)
      * @param failTimeout the counting window and the ejection time; 1 ms to 1 day
+     * @throws IllegalArgumentException naming the parameter, its value and the allowed range
      */
     public static PassiveHealth nginx(int maxFails, Duration failTimeout) {
         Checks.inRange("maxFails", maxFails, 0, 1_000_000);
@@ -60,13 +52,7 @@ public final class PassiveHealth {
         if (failTimeout.compareTo(Duration.ofMillis(1)) < 0 || failTimeout.compareTo(Duration.ofDays(1)) > 0) {
             throw new IllegalArgumentException("failTimeout must be in [1ms, 1d], was " + failTimeout);
         }
-        return new PassiveHealth(Mode.NGINX, maxFails, failTimeout, null);
-    }
-
-    /** One resilience4j circuit breaker per server, built from {@code config} (its clock is replaced by the pool's ticker). */
-    public static PassiveHealth circuitBreaker(CircuitBreakerConfig config) {
-        return new PassiveHealth(Mode.CIRCUIT_BREAKER, 0, DEFAULT_FAIL_TIMEOUT,
-                Checks.notNull("circuitBreakerConfig", config));
+        return new Nginx(maxFails, failTimeout);
     }
 
     /** No passive health checking. */
@@ -74,34 +60,60 @@ public final class PassiveHealth {
         return DISABLED;
     }
 
-    Mode mode() {
-        return mode;
-    }
-
-    /** nginx mode's {@code max_fails}. */
+    /** nginx mode's {@code max_fails}; 0 in the other modes. */
     public int maxFails() {
-        return maxFails;
+        return 0;
     }
 
-    /** nginx mode's {@code fail_timeout}. */
+    /** nginx mode's {@code fail_timeout}; {@link #DEFAULT_FAIL_TIMEOUT} in the other modes. */
     public Duration failTimeout() {
-        return failTimeout;
+        return DEFAULT_FAIL_TIMEOUT;
     }
 
-    /** The circuit breaker configuration, or null outside circuit-breaker mode. */
-    public CircuitBreakerConfig circuitBreakerConfig() {
-        return circuitBreakerConfig;
+    /** A tracker for one member; {@code listener} hears of every ejection the tracker makes by itself. */
+    abstract PassiveTracker newTracker(Member member, PoolContext pool, PassiveTracker.Listener listener);
+
+    /** nginx {@code max_fails}/{@code fail_timeout}. */
+    private static final class Nginx extends PassiveHealth {
+        private final int maxFails;
+        private final Duration failTimeout;
+
+        Nginx(int maxFails, Duration failTimeout) {
+            this.maxFails = maxFails;
+            this.failTimeout = failTimeout;
+        }
+
+        @Override
+        public int maxFails() {
+            return maxFails;
+        }
+
+        @Override
+        public Duration failTimeout() {
+            return failTimeout;
+        }
+
+        @Override
+        PassiveTracker newTracker(Member member, PoolContext pool, PassiveTracker.Listener listener) {
+            return new NginxPassiveTracker(member, this, listener);
+        }
+
+        @Override
+        public String toString() {
+            return "PassiveHealth[max_fails=" + maxFails + " fail_timeout=" + failTimeout + "]";
+        }
     }
 
-    @Override
-    public String toString() {
-        switch (mode) {
-            case NGINX:
-                return "PassiveHealth[max_fails=" + maxFails + " fail_timeout=" + failTimeout + "]";
-            case CIRCUIT_BREAKER:
-                return "PassiveHealth[circuit breaker " + circuitBreakerConfig + "]";
-            default:
-                return "PassiveHealth[disabled]";
+    /** Outcomes feed latency only. */
+    private static final class Disabled extends PassiveHealth {
+        @Override
+        PassiveTracker newTracker(Member member, PoolContext pool, PassiveTracker.Listener listener) {
+            return PassiveTracker.NONE;
+        }
+
+        @Override
+        public String toString() {
+            return "PassiveHealth[disabled]";
         }
     }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
  *   <tr><td>{@link #slowStartMinWeightPercent()}</td><td>{@value #DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT}%</td><td>Envoy {@code min_weight_percent}</td></tr>
  *   <tr><td>{@link #slowStartAggression()}</td><td>{@value #DEFAULT_SLOW_START_AGGRESSION}</td><td>Envoy {@code aggression}</td></tr>
  *   <tr><td>{@link #latencyDecay()}</td><td>10 s</td><td>Finagle peak EWMA {@code decayTime}</td></tr>
+ *   <tr><td>{@link #failurePenalty()}</td><td>0 (twice the slowest estimate)</td><td>ingress-nginx / brpc: a failure is charged as a slow call</td></tr>
  * </table>
  */
 public final class PoolConfig {
@@ -32,6 +33,8 @@ public final class PoolConfig {
     public static final double DEFAULT_SLOW_START_AGGRESSION = 1.0;
     /** Peak-EWMA decay time: 10 seconds (Finagle's default). */
     public static final Duration DEFAULT_LATENCY_DECAY = Duration.ofSeconds(10);
+    /** 0: a failed call is charged twice the slowest latency estimate among the eligible servers. */
+    public static final Duration DEFAULT_FAILURE_PENALTY = Duration.ZERO;
 
     private static final PoolConfig DEFAULTS = custom().build();
 
@@ -43,6 +46,7 @@ public final class PoolConfig {
     private final int slowStartMinWeightPercent;
     private final double slowStartAggression;
     private final Duration latencyDecay;
+    private final Duration failurePenalty;
 
     private PoolConfig(Builder b) {
         this.passiveHealth = b.passiveHealth;
@@ -53,6 +57,7 @@ public final class PoolConfig {
         this.slowStartMinWeightPercent = b.slowStartMinWeightPercent;
         this.slowStartAggression = b.slowStartAggression;
         this.latencyDecay = b.latencyDecay;
+        this.failurePenalty = b.failurePenalty;
     }
 
     public static PoolConfig ofDefaults() {
@@ -75,6 +80,7 @@ public final class PoolConfig {
         b.slowStartMinWeightPercent = base.slowStartMinWeightPercent;
         b.slowStartAggression = base.slowStartAggression;
         b.latencyDecay = base.latencyDecay;
+        b.failurePenalty = base.failurePenalty;
         return b;
     }
 
@@ -111,12 +117,20 @@ public final class PoolConfig {
         return latencyDecay;
     }
 
+    /**
+     * The latency a failed call is charged at least in the server's latency estimate (peak EWMA), so a
+     * server that fails fast never looks fast; 0 means twice the slowest estimate among the eligible servers.
+     */
+    public Duration failurePenalty() {
+        return failurePenalty;
+    }
+
     @Override
     public String toString() {
         return "PoolConfig[" + passiveHealth + ", active=" + activeHealth + ", maxEjectionPercent=" + maxEjectionPercent
                 + ", panicThresholdPercent=" + panicThresholdPercent + ", slowStart=" + slowStart
                 + ", slowStartMinWeightPercent=" + slowStartMinWeightPercent + ", slowStartAggression=" + slowStartAggression
-                + ", latencyDecay=" + latencyDecay + "]";
+                + ", latencyDecay=" + latencyDecay + ", failurePenalty=" + failurePenalty + "]";
     }
 
     /** Builds a {@link PoolConfig}; each setter validates at once and names the property. Not thread-safe. */
@@ -129,6 +143,7 @@ public final class PoolConfig {
         private int slowStartMinWeightPercent = DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT;
         private double slowStartAggression = DEFAULT_SLOW_START_AGGRESSION;
         private Duration latencyDecay = DEFAULT_LATENCY_DECAY;
+        private Duration failurePenalty = DEFAULT_FAILURE_PENALTY;
 
         private Builder() {
         }
@@ -144,7 +159,12 @@ public final class PoolConfig {
             return this;
         }
 
-        /** 0 to 100: the largest share of servers health checking may eject at once; one server always may be. */
+        /**
+         * 0 to 100: the largest share of the primaries in play that passive health may eject as
+         * <em>outliers</em> at once (Envoy {@code max_ejection_percent}); at least one when two or more are in
+         * play. Servers that cannot be connected to or fail active checks are out regardless; backups never
+         * count. 100 is nginx's behaviour (no cap).
+         */
         public Builder maxEjectionPercent(int percent) {
             this.maxEjectionPercent = Checks.inRange("maxEjectionPercent", percent, 0, 100);
             return this;
@@ -188,6 +208,16 @@ public final class PoolConfig {
                 throw new IllegalArgumentException("latencyDecay must be in [1ms, 1h], was " + decay);
             }
             this.latencyDecay = decay;
+            return this;
+        }
+
+        /** 0 (twice the slowest estimate) to 1 hour: the least latency a failed call is charged. */
+        public Builder failurePenalty(Duration penalty) {
+            Checks.nonNegative("failurePenalty", penalty);
+            if (penalty.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("failurePenalty must be in [0, 1h], was " + penalty);
+            }
+            this.failurePenalty = penalty;
             return this;
         }
 

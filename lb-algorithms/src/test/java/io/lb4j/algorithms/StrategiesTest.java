@@ -16,7 +16,7 @@ class StrategiesTest {
             "round-robin, round-robin", "rr, round-robin",
             "weighted-round-robin, weighted-round-robin", "wrr, weighted-round-robin",
             "random, random",
-            "least-connections, least-connections", "lc, least-connections", "least_conn, least-connections",
+            "least-connections, least-connections", "lc, least-connections", "least_conn, weighted-least-connections",
             "weighted-least-connections, weighted-least-connections", "wlc, weighted-least-connections",
             "shortest-expected-delay, shortest-expected-delay", "sed, shortest-expected-delay",
             "never-queue, never-queue", "nq, never-queue",

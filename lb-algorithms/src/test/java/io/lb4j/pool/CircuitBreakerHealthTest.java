@@ -25,7 +25,7 @@ class CircuitBreakerHealthTest {
             .slowCallDurationThreshold(Duration.ofMillis(500)).slowCallRateThreshold(50)
             .waitDurationInOpenState(Duration.ofSeconds(5)).permittedNumberOfCallsInHalfOpenState(2)
             .build();
-    private final PoolConfig cfg = PoolConfig.custom().passiveHealth(PassiveHealth.circuitBreaker(breaker)).build();
+    private final PoolConfig cfg = PoolConfig.custom().passiveHealth(CircuitBreakerHealth.of(breaker)).build();
 
     @Test
     void failureRateOpensTheBreakerAndEjects() {

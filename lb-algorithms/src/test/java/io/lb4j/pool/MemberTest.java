@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.within;
 /** The pool's live endpoint: in-flight counting and Finagle's peak EWMA. */
 class MemberTest {
     private final ManualTicker ticker = new ManualTicker();
-    private final Member m = new Member(server("a", 3), ticker, Duration.ofSeconds(10).toNanos(), null);
+    private final Member m = new Member(server("a", 3), ticker, Duration.ofSeconds(10).toNanos());
 
     @Test
     void startsUpWithItsWeightAndNoLatency() {
@@ -33,25 +33,35 @@ class MemberTest {
 
     @Test
     void aLowerSampleIsAveragedInWithTheDecayWeight() {
-        m.observeLatency(100, ticker.read());
+        m.latency.observe(100, ticker.read());
         ticker.advance(Duration.ofSeconds(10));
-        m.observeLatency(0, ticker.read());
+        m.latency.observe(0, ticker.read());
         double w = Math.exp(-1);
         assertThat(m.latencyNanos()).isCloseTo(100 * w, within(1e-9)); // cost*w + 0*(1-w), read at once
     }
 
     @Test
     void aHigherSampleIsTakenAtOnce() {
-        m.observeLatency(10, ticker.read());
-        m.observeLatency(500, ticker.read());
+        m.latency.observe(10, ticker.read());
+        m.latency.observe(500, ticker.read());
         assertThat(m.latencyNanos()).isEqualTo(500.0);
     }
 
     @Test
-    void noBreakerMeansNeverOpenAndNoEjectionWish() {
-        assertThat(m.breakerOpen()).isFalse();
-        assertThat(m.wantsEjection()).isFalse();
-        assertThat(m.ejectionSince()).isEqualTo(Long.MAX_VALUE);
+    void aNewMemberHasNoPassiveVerdictAndNoPenalty() {
+        assertThat(m.passive.verdict()).isEqualTo(PassiveTracker.Verdict.NONE);
+        assertThat(m.probe.down()).isFalse();
+        assertThat(m.consecutiveFailures()).isZero();
         assertThat(m.toString()).isEqualTo("a[UP, weight=3.0, inFlight=0]");
+    }
+
+    @Test
+    void failuresCountUpToTheCapAndASuccessClearsThem() {
+        for (int i = 0; i < 20; i++) {
+            m.failed();
+        }
+        assertThat(m.consecutiveFailures()).isEqualTo(Member.MAX_PENALTY);
+        m.succeeded();
+        assertThat(m.consecutiveFailures()).isZero();
     }
 }

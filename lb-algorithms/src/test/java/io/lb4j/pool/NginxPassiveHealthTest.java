@@ -157,6 +157,6 @@ class NginxPassiveHealthTest {
                 .hasMessage("maxFails must be in [0, 1000000], was -1");
         assertThatThrownBy(() -> PassiveHealth.nginx(1, Duration.ZERO))
                 .hasMessage("failTimeout must be a positive duration, was PT0S");
-        assertThatThrownBy(() -> PassiveHealth.circuitBreaker(null)).hasMessage("circuitBreakerConfig must not be null");
+        assertThatThrownBy(() -> CircuitBreakerHealth.of(null)).hasMessage("circuitBreakerConfig must not be null");
     }
 }

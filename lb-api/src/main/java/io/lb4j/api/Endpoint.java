@@ -27,6 +27,15 @@ public interface Endpoint {
     int inFlight();
 
     /**
+     * Calls to this server that failed since its last success, capped by the pool (lb4j's pool caps it
+     * at 8); 0 for a healthy server. Load-based strategies (least-request) count each as a request in
+     * flight, so that a server that fails fast does not look idle and attract traffic. The default is 0.
+     */
+    default int consecutiveFailures() {
+        return 0;
+    }
+
+    /**
      * Finagle's peak-EWMA latency in nanoseconds, decayed to now: the largest recent latency, fading
      * towards the average with the pool's decay time. {@code 0} until {@link #hasLatencySample()}.
      */

@@ -1,5 +1,6 @@
 package io.lb4j.api;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,18 @@ public interface Pool extends AutoCloseable {
      * @return whether the server was a member
      */
     boolean remove(String serverId);
+
+    /**
+     * Replaces the membership in one step: one rebuild, one publish. Servers already in the pool (by id)
+     * keep their counters, latency estimate and health and take the new settings (weight, backup, ...) at
+     * once; new servers start as {@link #add} does (slow start applies); members missing from the list are
+     * drained (no new picks, requests in flight finish) and then dropped. One event per difference.
+     * An empty list empties the pool (discovery binders guard against that).
+     *
+     * @param servers the complete new membership
+     * @throws IllegalArgumentException when servers is null, holds null or two servers with the same id
+     */
+    void update(Collection<Server> servers);
 
     /** Changes a server's weight; 0 quiesces it (never picked, in-flight requests finish). */
     void setWeight(String serverId, int weight);
