@@ -53,4 +53,15 @@ class LeastConnectionsTest {
         inFlight(endpoints, 2, 1);
         assertThat(ids(picker, 1)).isEqualTo("b");
     }
+
+    @Test
+    void aRampingServerWeighsItsInFlightByItsRamp() {
+        // c ramps at 10%: its 1 in flight weighs as 10, so the busy-looking a (3) and b (4) win
+        List<Endpoint> es = inFlight(letters(10, 10, 10), 3, 4, 1);
+        ((FakeEndpoint) es.get(2)).weight(1.0);
+        assertThat(ids(picker(es), 3)).isEqualTo("a a a");
+        // an idle ramping server still takes a request: nothing beats 0
+        inFlight(es, 3, 4, 0);
+        assertThat(ids(picker(es), 1)).isEqualTo("c");
+    }
 }

@@ -60,4 +60,23 @@ class RoundRobinTest {
         assertThatThrownBy(() -> new RoundRobin(null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("random must not be null");
     }
+
+    @Test
+    void aRampingServerGetsItsRampedShareOfAnEqualSplit() {
+        List<Endpoint> es = letters(10, 10, 10);
+        ((FakeEndpoint) es.get(2)).weight(2.5); // slow start at 25% of its weight
+        Picker picker = new RoundRobin(startingAt(0)).newPicker(es);
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < 900; i++) {
+            counts.merge(picker.pick(io.lb4j.api.PickContext.none()).server().id(), 1, Integer::sum);
+        }
+        // shares 1 : 1 : 0.25 of 2.25 -> 400, 400, 100 over whole cycles
+        assertThat(counts).containsEntry("a", 400).containsEntry("b", 400).containsEntry("c", 100);
+    }
+
+    @Test
+    void configuredWeightsStillDoNotMatterWhileNothingRamps() {
+        Picker picker = new RoundRobin(startingAt(0)).newPicker(letters(5, 1, 3));
+        assertThat(ids(picker, 6)).isEqualTo("a b c a b c");
+    }
 }

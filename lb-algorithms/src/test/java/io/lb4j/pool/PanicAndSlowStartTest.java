@@ -134,4 +134,26 @@ class PanicAndSlowStartTest {
                 .hasMessage("latencyDecay must be a positive duration, was PT0S");
         assertThatThrownBy(() -> PoolConfig.custom().passiveHealth(null)).hasMessage("passiveHealth must not be null");
     }
+
+    @Test
+    void leastConnectionsDoesNotFloodARampingServer() {
+        LoadBalancingPool p = LoadBalancingPool.builder("lc").strategy(new io.lb4j.algorithms.LeastConnections())
+                .ticker(ticker).config(PoolConfig.custom().slowStart(Duration.ofSeconds(30)).build())
+                .server(server("a")).server(server("b")).build();
+        java.util.List<io.lb4j.api.Lease> open = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            open.add(p.acquire()); // 15 in flight on each of a and b
+        }
+        p.add(server("c")); // joins at 10% of its weight
+        java.util.Map<String, Integer> next = new java.util.HashMap<>();
+        for (int i = 0; i < 15; i++) {
+            io.lb4j.api.Lease l = p.acquire();
+            next.merge(l.server().id(), 1, Integer::sum);
+            open.add(l);
+        }
+        // 10% ramp: c's in-flight weighs ten-fold (2 weigh as 20), so it takes its third request only once a
+        // and b pass 20 in flight: 3 of 15 (10 of 15 when the ramp was ignored)
+        assertThat(next.get("c")).isEqualTo(3);
+        open.forEach(io.lb4j.api.Lease::success);
+    }
 }
