@@ -4,6 +4,7 @@ import io.lb4j.algorithms.Strategies;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.PoolBuilder;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
 
@@ -163,8 +164,8 @@ public final class NginxUpstream {
      *
      * @throws IllegalArgumentException if the strategy is not available in this build
      */
-    public LoadBalancingPool.Builder toPoolBuilder() {
-        LoadBalancingPool.Builder b = LoadBalancingPool.builder(name).strategy(newStrategy())
+    public PoolBuilder toPoolBuilder() {
+        PoolBuilder b = LoadBalancingPool.builder(name).strategy(newStrategy())
                 .config(PoolConfig.custom().passiveHealth(PassiveHealth.ofDefaults()).maxEjectionPercent(100).build());
         for (UpstreamServer s : servers) {
             b.server(s.server(), s.down());

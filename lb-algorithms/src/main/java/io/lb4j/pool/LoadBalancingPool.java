@@ -2,7 +2,6 @@ package io.lb4j.pool;
 
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.EndpointStats;
-import io.lb4j.api.HealthCheckResult;
 import io.lb4j.api.HealthEvent;
 import io.lb4j.api.HealthListener;
 import io.lb4j.api.HealthState;
@@ -25,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The lb4j {@link Pool}: the hot path, membership, listeners, lifecycle and publishing. Each health
@@ -61,22 +60,22 @@ public final class LoadBalancingPool implements Pool {
     private final Strategy strategy;
     private final PoolConfig config;
     private final Ticker ticker;
-    private final long failurePenaltyNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Member> members; // guarded by lock
     private final Listeners listeners;
     private final Publisher publisher;
     private final PoolContext context;
     private final ActiveChecker checker;
+    private final Feedback feedback;
     private volatile boolean closed;
     private volatile Snapshot snapshot;
 
-    private LoadBalancingPool(Builder b) {
+    LoadBalancingPool(PoolBuilder b) {
         this.name = b.name;
         this.strategy = b.strategy;
         this.config = b.config;
         this.ticker = b.ticker;
-        this.failurePenaltyNanos = config.failurePenalty().toNanos();
+        this.feedback = new Feedback(this, config.failurePenalty().toNanos());
         this.listeners = new Listeners(name);
         this.publisher = new Publisher(name, strategy, config);
         this.context = new Context();
@@ -95,7 +94,7 @@ public final class LoadBalancingPool implements Pool {
         }
         ActiveHealth active = config.activeHealth();
         if (active != null) {
-            checker = new ActiveChecker(active, name, this::memberList, this::onProbe, b.executor);
+            checker = new ActiveChecker(active, name, this::memberList, feedback::onProbe, b.executor);
             if (b.scheduleHealthChecks) {
                 checker.start();
             }
@@ -106,8 +105,8 @@ public final class LoadBalancingPool implements Pool {
     }
 
     /** A builder for a pool named {@code name} (not blank), as used in logs, events and errors. */
-    public static Builder builder(String name) {
-        return new Builder(Checks.notBlank("name", name));
+    public static PoolBuilder builder(String name) {
+        return new PoolBuilder(Checks.notBlank("name", name));
     }
 
     @Override
@@ -175,94 +174,7 @@ public final class LoadBalancingPool implements Pool {
 
     /** Called once per lease by {@link PoolLease}. */
     void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted) {
-        long now = ticker.read();
-        long latency = latencyNanos >= 0 ? latencyNanos : Math.max(0, now - startNanos);
-        int left = m.decrementInFlight();
-        switch (outcome) {
-            case SUCCESS:
-                m.successes.increment();
-                m.latency.observe(latency, now);
-                m.succeeded();
-                break;
-            case FAILURE:
-                m.failures.increment();
-                m.latency.observe(Math.max(latency, failurePenalty()), now);
-                m.failed();
-                break;
-            default:
-                m.drops.increment();
-                break;
-        }
-        if (left == 0 && m.draining) {
-            drained(m);
-        }
-        if (m.removed) {
-            return;
-        }
-        try {
-            if (outcome == Outcome.SUCCESS) {
-                m.passive.onSuccess(latency, now);
-            } else if (outcome == Outcome.FAILURE) {
-                m.passive.onFailure(cause, latency, now);
-            } else {
-                m.passive.onDrop(permitted);
-            }
-        } catch (RuntimeException e) {
-            log.error("pool '{}': passive health of {} failed on an outcome", name, m.id(), e);
-        }
-    }
-
-    /**
-     * What a failed call costs in the latency estimate at least: the configured failure penalty, or by
-     * default twice the slowest estimate among (up to 64 of) the eligible servers, so that a server that
-     * fails fast never looks faster than one that answers.
-     */
-    private long failurePenalty() {
-        if (failurePenaltyNanos > 0) {
-            return failurePenaltyNanos;
-        }
-        Member[] e = snapshot.eligible;
-        double slowest = 0;
-        for (int i = 0, n = Math.min(64, e.length); i < n; i++) {
-            slowest = Math.max(slowest, e[i].latency.lastCost());
-        }
-        return (long) Math.min(2 * slowest, 3_600_000_000_000.0);
-    }
-
-    private void drained(Member m) {
-        CompletableFuture<Void> f = m.drained;
-        if (f != null) {
-            f.complete(null);
-        }
-        if (m.leaving && !closed) {
-            change(() -> {
-                Member current = members.get(m.id());
-                if (current != m || !m.leaving || m.inFlight() > 0) {
-                    return null;
-                }
-                return Membership.drop(this, m);
-            });
-        }
-    }
-
-    // ------------------------------------------------------------------ health
-
-    private void onPassiveEjection(Member m, String reason) {
-        m.probe.resetPasses(); // with active checks on, `rise` passes after the ejection restore it
-        update(m, reason);
-    }
-
-    private void onProbe(Member m, ProbeState.Change change, HealthCheckResult r) {
-        if (change == ProbeState.Change.FELL) {
-            update(m, "active health check failed: " + r.detail());
-        } else if (change == ProbeState.Change.ROSE) {
-            update(m, "active health check passed: " + r.detail());
-        } else if (r.healthy() && m.passive.verdict() != PassiveTracker.Verdict.NONE
-                && m.probe.passes() >= config.activeHealth().rise() && !m.probe.down()) {
-            change(() -> m.passive.restore(ticker.read()) ? new Membership.Change(m,
-                    "restored by active health check (" + config.activeHealth().rise() + " passing probes: "
-                            + r.detail() + ")", null) : null);
-        }
+        feedback.complete(m, outcome, cause, latencyNanos, startNanos, permitted);
     }
 
     /**
@@ -292,6 +204,7 @@ public final class LoadBalancingPool implements Pool {
 
     private void add(Server server, boolean down) {
         Checks.notNull("server", server);
+        ensureOpen();
         change(() -> Membership.add(this, server, down));
     }
 
@@ -320,6 +233,7 @@ public final class LoadBalancingPool implements Pool {
     @Override
     public void update(Collection<Server> servers) {
         Map<String, Server> wanted = Membership.index(servers);
+        ensureOpen();
         change(() -> Membership.update(this, wanted));
     }
 
@@ -331,13 +245,7 @@ public final class LoadBalancingPool implements Pool {
 
     @Override
     public void markDown(String serverId) {
-        operate(serverId, m -> {
-            if (m.adminDown) {
-                return null;
-            }
-            m.adminDown = true;
-            return new Membership.Change(m, "marked down", null);
-        });
+        operate(serverId, Membership::markDown);
     }
 
     @Override
@@ -348,23 +256,8 @@ public final class LoadBalancingPool implements Pool {
     @Override
     public CompletableFuture<Void> drain(String serverId) {
         Member[] target = new Member[1];
-        operate(serverId, m -> {
-            target[0] = m;
-            if (m.draining) {
-                return null;
-            }
-            m.draining = true;
-            m.drained = new CompletableFuture<>();
-            return new Membership.Change(m, "draining", null);
-        });
-        CompletableFuture<Void> f = target[0].drained;
-        if (f == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (target[0].inFlight() == 0) {
-            f.complete(null);
-        }
-        return f;
+        operate(serverId, m -> Membership.drain(target[0] = m));
+        return Membership.drained(target[0]);
     }
 
     private interface Operation {
@@ -374,12 +267,12 @@ public final class LoadBalancingPool implements Pool {
 
     private void operate(String serverId, Operation op) {
         Checks.notNull("serverId", serverId);
+        ensureOpen();
         change(() -> op.apply(member(serverId)));
     }
 
     /** Runs a change under the lock and, if something changed, rebuilds, publishes and fires its events. */
-    void change(java.util.function.Supplier<Membership.Change> op) {
-        ensureOpen();
+    void change(Supplier<Membership.Change> op) {
         List<HealthEvent> events = new ArrayList<>();
         lock.lock();
         try {
@@ -396,7 +289,7 @@ public final class LoadBalancingPool implements Pool {
     }
 
     /** A health transition of {@code changed}, with {@code reason} for its event. */
-    private void update(Member changed, String reason) {
+    void update(Member changed, String reason) {
         if (closed) {
             return;
         }
@@ -412,13 +305,21 @@ public final class LoadBalancingPool implements Pool {
         return m;
     }
 
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
     Map<String, Member> members() {
         return members;
     }
 
     Member newMember(Server server) {
         Member m = new Member(server, ticker, config.latencyDecay().toNanos());
-        m.passive = config.passiveHealth().newTracker(m, context, reason -> onPassiveEjection(m, reason));
+        m.passive = config.passiveHealth().newTracker(m, context, reason -> feedback.onPassiveEjection(m, reason));
         return m;
     }
 
@@ -588,96 +489,6 @@ public final class LoadBalancingPool implements Pool {
         @Override
         public boolean rebuilding() {
             return lock.isHeldByCurrentThread();
-        }
-    }
-
-    /** Builds a {@link LoadBalancingPool}. Not thread-safe. */
-    public static final class Builder {
-        private final String name;
-        private Strategy strategy;
-        private PoolConfig config = PoolConfig.ofDefaults();
-        private Ticker ticker = Ticker.system();
-        private final Map<String, Server> servers = new LinkedHashMap<>();
-        private final java.util.Set<String> down = new java.util.HashSet<>();
-        private boolean scheduleHealthChecks = true;
-        private ScheduledExecutorService executor;
-
-        private Builder(String name) {
-            this.name = name;
-        }
-
-        /** The balancing algorithm; one strategy instance per pool. Required. */
-        public Builder strategy(Strategy strategy) {
-            this.strategy = Checks.notNull("strategy", strategy);
-            return this;
-        }
-
-        /** Health and traffic-shaping settings; default {@link PoolConfig#ofDefaults()}. */
-        public Builder config(PoolConfig config) {
-            this.config = Checks.notNull("config", config);
-            return this;
-        }
-
-        /** The time source; tests pass a {@code ManualTicker}. Default {@link Ticker#system()}. */
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Checks.notNull("ticker", ticker);
-            return this;
-        }
-
-        /**
-         * Where active health checks run (rounds, timeouts and probes), instead of the pool's own threads.
-         * Give it at least two threads; the pool cancels its tasks on close but does not shut it down.
-         */
-        public Builder healthExecutor(ScheduledExecutorService executor) {
-            this.executor = Checks.notNull("healthExecutor", executor);
-            return this;
-        }
-
-        /** An initial member (no slow start for initial members). */
-        public Builder server(Server server) {
-            return server(server, false);
-        }
-
-        /**
-         * An initial member, down (nginx {@code server ... down}) when {@code down}. O(1).
-         *
-         * @throws IllegalArgumentException when the server is null or its id is already taken
-         */
-        public Builder server(Server server, boolean down) {
-            Checks.notNull("server", server);
-            if (servers.putIfAbsent(server.id(), server) != null) {
-                throw new IllegalArgumentException("pool '" + name + "' already has a server with id '" + server.id() + "'");
-            }
-            if (down) {
-                this.down.add(server.id());
-            }
-            return this;
-        }
-
-        /** Initial members. */
-        public Builder servers(Iterable<Server> list) {
-            Checks.notNull("servers", list);
-            for (Server s : list) {
-                server(s);
-            }
-            return this;
-        }
-
-        /**
-         * Whether the pool schedules its active health checks itself (default true). With false, checks run
-         * only when {@link LoadBalancingPool#checkHealthNow()} is called — for tests driven by hand.
-         */
-        public Builder scheduleHealthChecks(boolean schedule) {
-            this.scheduleHealthChecks = schedule;
-            return this;
-        }
-
-        /** @throws IllegalArgumentException when the strategy is missing */
-        public LoadBalancingPool build() {
-            if (strategy == null) {
-                throw new IllegalArgumentException("strategy must be set for pool '" + name + "'");
-            }
-            return new LoadBalancingPool(this);
         }
     }
 }

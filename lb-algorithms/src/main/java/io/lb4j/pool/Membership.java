@@ -77,6 +77,35 @@ final class Membership {
         return new Change(m, reason, List.of(event(pool, m, HealthEvent.Kind.WEIGHT_CHANGED, reason, pool.now())));
     }
 
+    static Change markDown(Member m) {
+        if (m.adminDown) {
+            return null;
+        }
+        m.adminDown = true;
+        return new Change(m, "marked down", null);
+    }
+
+    static Change drain(Member m) {
+        if (m.draining) {
+            return null;
+        }
+        m.draining = true;
+        m.drained = new CompletableFuture<>();
+        return new Change(m, "draining", null);
+    }
+
+    /** The future of a drain just started on {@code m}: done at once when nothing is in flight. */
+    static CompletableFuture<Void> drained(Member m) {
+        CompletableFuture<Void> f = m.drained;
+        if (f == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (m.inFlight() == 0) {
+            f.complete(null);
+        }
+        return f;
+    }
+
     static Change markUp(LoadBalancingPool pool, Member m) {
         if (!m.adminDown && !m.draining) {
             return null;

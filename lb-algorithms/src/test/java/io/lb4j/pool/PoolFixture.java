@@ -24,8 +24,8 @@ final class PoolFixture {
         return Server.builder("127.0.0.1", 1000 + Math.abs(id.hashCode() % 50000)).id(id).backup(true).build();
     }
 
-    static LoadBalancingPool.Builder pool(ManualTicker ticker, PoolConfig config, Server... servers) {
-        LoadBalancingPool.Builder b = LoadBalancingPool.builder("test").strategy(new Rotation()).ticker(ticker)
+    static PoolBuilder pool(ManualTicker ticker, PoolConfig config, Server... servers) {
+        PoolBuilder b = LoadBalancingPool.builder("test").strategy(new Rotation()).ticker(ticker)
                 .config(config).scheduleHealthChecks(false);
         for (Server s : servers) {
             b.server(s);

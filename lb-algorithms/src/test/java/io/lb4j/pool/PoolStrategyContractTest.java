@@ -37,7 +37,7 @@ class PoolStrategyContractTest {
     }
 
     private LoadBalancingPool pool(String strategy, PoolConfig cfg, Server... servers) {
-        LoadBalancingPool.Builder b = LoadBalancingPool.builder("contract").strategy(Strategies.byName(strategy))
+        PoolBuilder b = LoadBalancingPool.builder("contract").strategy(Strategies.byName(strategy))
                 .ticker(ticker).config(cfg).scheduleHealthChecks(false);
         for (Server s : servers) {
             b.server(s);

@@ -7,6 +7,7 @@ import io.lb4j.benchmarks.StrategyCatalog;
 import io.lb4j.benchmarks.report.Charts;
 import io.lb4j.okhttp.LoadBalancingInterceptor;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.PoolBuilder;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
 import okhttp3.ConnectionPool;
@@ -169,7 +170,7 @@ public final class Demo {
 
     private static Outcome runOne(String strategy, List<Backend> backends, OkHttpClient client, DemoOptions o,
                                   PrintStream out) throws InterruptedException {
-        LoadBalancingPool.Builder pb = LoadBalancingPool.builder("demo-" + strategy)
+        PoolBuilder pb = LoadBalancingPool.builder("demo-" + strategy)
                 .strategy(StrategyCatalog.create(strategy)).config(POOL_CONFIG).scheduleHealthChecks(false);
         for (Backend b : backends) {
             pb.server(Server.builder(b.host(), b.port()).id(b.name()).build());

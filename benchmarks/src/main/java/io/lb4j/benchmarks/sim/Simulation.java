@@ -10,6 +10,7 @@ import io.lb4j.api.PickContext;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.PoolBuilder;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -127,7 +128,7 @@ public final class Simulation {
 
         SimResult execute() {
             Strategy strategy = factory.create(strategyName, Randoms.seeded(config.seed() ^ 0x5DEECE66DL), ticker);
-            LoadBalancingPool.Builder builder = LoadBalancingPool.builder("sim")
+            PoolBuilder builder = LoadBalancingPool.builder("sim")
                     .strategy(strategy)
                     .config(config.poolConfig())
                     .ticker(ticker)

@@ -1,0 +1,126 @@
+package io.lb4j.pool;
+
+import io.lb4j.api.HealthCheckResult;
+import io.lb4j.api.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a pool learns, and from where: completed leases (counters, the latency estimate with its failure
+ * penalty, the passive tracker, the end of a drain) and the active checker's results (down, up, and ending
+ * a passive ejection after {@code rise} passing probes). Only a real transition asks the pool to republish.
+ *
+ * <p>Thread-safety: called concurrently by completing callers and checker threads; it keeps no state of
+ * its own beyond final fields, and the members' parts are thread-safe.
+ */
+final class Feedback {
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancingPool.class);
+    /** The failure penalty never exceeds an hour. */
+    private static final double MAX_PENALTY_NANOS = 3_600_000_000_000.0;
+    /** The default penalty looks at this many eligible servers at most. */
+    private static final int PENALTY_SCAN = 64;
+
+    private final LoadBalancingPool pool;
+    private final long failurePenaltyNanos;
+
+    Feedback(LoadBalancingPool pool, long failurePenaltyNanos) {
+        this.pool = pool;
+        this.failurePenaltyNanos = failurePenaltyNanos;
+    }
+
+    /** One completed lease. */
+    void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted) {
+        long now = m.ticker.read();
+        long latency = latencyNanos >= 0 ? latencyNanos : Math.max(0, now - startNanos);
+        int left = m.decrementInFlight();
+        switch (outcome) {
+            case SUCCESS:
+                m.successes.increment();
+                m.latency.observe(latency, now);
+                m.succeeded();
+                break;
+            case FAILURE:
+                m.failures.increment();
+                m.latency.observe(Math.max(latency, failurePenalty()), now);
+                m.failed();
+                break;
+            default:
+                m.drops.increment();
+                break;
+        }
+        if (left == 0 && m.draining) {
+            drained(m);
+        }
+        if (m.removed) {
+            return;
+        }
+        try {
+            if (outcome == Outcome.SUCCESS) {
+                m.passive.onSuccess(latency, now);
+            } else if (outcome == Outcome.FAILURE) {
+                m.passive.onFailure(cause, latency, now);
+            } else {
+                m.passive.onDrop(permitted);
+            }
+        } catch (RuntimeException e) {
+            log.error("pool '{}': passive health of {} failed on an outcome", pool.poolName(), m.id(), e);
+        }
+    }
+
+    /**
+     * What a failed call costs in the latency estimate at least: the configured failure penalty, or by
+     * default twice the slowest estimate among (up to 64 of) the eligible servers, so that a server that
+     * fails fast never looks faster than one that answers. Read only on failures.
+     */
+    long failurePenalty() {
+        if (failurePenaltyNanos > 0) {
+            return failurePenaltyNanos;
+        }
+        Member[] e = pool.snapshot().eligible;
+        double slowest = 0;
+        for (int i = 0, n = Math.min(PENALTY_SCAN, e.length); i < n; i++) {
+            slowest = Math.max(slowest, e[i].latency.lastCost());
+        }
+        return (long) Math.min(2 * slowest, MAX_PENALTY_NANOS);
+    }
+
+    private void drained(Member m) {
+        CompletableFuture<Void> f = m.drained;
+        if (f != null) {
+            f.complete(null);
+        }
+        if (m.leaving && !pool.closed()) {
+            pool.change(() -> {
+                Member current = pool.members().get(m.id());
+                if (current != m || !m.leaving || m.inFlight() > 0) {
+                    return null;
+                }
+                return Membership.drop(pool, m);
+            });
+        }
+    }
+
+    /** The passive tracker ejected {@code m} by itself. */
+    void onPassiveEjection(Member m, String reason) {
+        m.probe.resetPasses(); // with active checks on, `rise` passes after the ejection restore it
+        pool.update(m, reason);
+    }
+
+    /** One settled probe of {@code m}. */
+    void onProbe(Member m, ProbeState.Change change, HealthCheckResult r) {
+        if (change == ProbeState.Change.FELL) {
+            pool.update(m, "active health check failed: " + r.detail());
+        } else if (change == ProbeState.Change.ROSE) {
+            pool.update(m, "active health check passed: " + r.detail());
+        } else if (r.healthy() && m.passive.verdict() != PassiveTracker.Verdict.NONE && !m.probe.down()) {
+            int rise = pool.config().activeHealth().rise();
+            if (m.probe.passes() >= rise) {
+                pool.change(() -> m.passive.restore(m.ticker.read()) ? new Membership.Change(m,
+                        "restored by active health check (" + rise + " passing probes: " + r.detail() + ")", null)
+                        : null);
+            }
+        }
+    }
+}
