@@ -134,7 +134,7 @@ final class NginxUpstreamParser {
         }
         Token open = take();
         if (open.kind() != Kind.OPEN) {
-            throw at(open, "expected '{' after 'upstream " + name.text() + "', found " + open.describe());
+            throw at(open, "expected '{' after 'upstream' " + q(name.text()) + ", found " + open.describe());
         }
         Token balancer = null;
         String strategy = null;

@@ -283,7 +283,7 @@ class NginxUpstreamTest {
 
     @Test
     void missingOpeningBraceFails() {
-        failsAt("upstream u\n  server a:1;\n}", 2, 3, "expected '{' after 'upstream u', found 'server'");
+        failsAt("upstream u\n  server a:1;\n}", 2, 3, "expected '{' after 'upstream' 'u', found 'server'");
     }
 
     @Test
