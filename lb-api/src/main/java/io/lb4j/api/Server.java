@@ -15,6 +15,9 @@ import java.util.OptionalInt;
  * find, re-weight, drain or remove a server, and it must be unique within a pool. It defaults to
  * {@code host:port}.
  *
+ * <p>The host is a DNS name, an IPv4 literal or an IPv6 literal without brackets, exactly as
+ * {@link HostNames} defines them; nothing else (no URL, no user-info, no path) is accepted.
+ *
  * <p>Weight follows LVS and nginx: a server receives traffic in proportion to its weight, and a
  * weight of {@code 0} <em>quiesces</em> it (never picked, in-flight requests finish), as
  * {@code ipvsadm -w 0} does.
