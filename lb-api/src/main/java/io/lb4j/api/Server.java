@@ -15,6 +15,9 @@ import java.util.OptionalInt;
  * find, re-weight, drain or remove a server, and it must be unique within a pool. It defaults to
  * {@code host:port}.
  *
+ * <p>The host is a DNS name, an IPv4 literal or an IPv6 literal without brackets, exactly as
+ * {@link HostNames} defines them; nothing else (no URL, no user-info, no path) is accepted.
+ *
  * <p>Weight follows LVS and nginx: a server receives traffic in proportion to its weight, and a
  * weight of {@code 0} <em>quiesces</em> it (never picked, in-flight requests finish), as
  * {@code ipvsadm -w 0} does.
@@ -45,10 +48,7 @@ public final class Server {
     private final Duration slowStart;
 
     private Server(Builder b) {
-        this.host = Checks.notBlank("host", b.host);
-        if (b.host.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("host must not contain white space, was " + Checks.quote(b.host));
-        }
+        this.host = checkHost(b.host);
         this.port = Checks.inRange("port", b.port, 1, 65535);
         this.id = b.id == null ? hostPort(host, port) : Checks.notBlank("id", b.id);
         this.weight = Checks.inRange("weight", b.weight, 0, MAX_WEIGHT);
@@ -63,13 +63,24 @@ public final class Server {
         this.slowStart = b.slowStart;
     }
 
+    private static String checkHost(String host) {
+        if (host == null) {
+            throw new IllegalArgumentException("host must not be null; expected " + HostNames.ALLOWED);
+        }
+        if (!HostNames.isValid(host)) {
+            throw new IllegalArgumentException("host must be " + HostNames.ALLOWED + ", was " + HostNames.preview(host));
+        }
+        return host;
+    }
+
     /** A server of weight 1 whose id is {@code host:port}. */
     public static Server of(String host, int port) {
         return builder(host, port).build();
     }
 
     /**
-     * @param host a host name or IP literal (not blank, no white space)
+     * @param host a DNS name, an IPv4 literal or an IPv6 literal without brackets, as {@link HostNames}
+     *             describes; checked by {@link Builder#build()}
      * @param port 1 to 65535
      */
     public static Builder builder(String host, int port) {
@@ -143,7 +154,7 @@ public final class Server {
     }
 
     private static String hostPort(String host, int port) {
-        return (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     @Override
@@ -243,7 +254,10 @@ public final class Server {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the first invalid field */
+        /**
+         * @throws IllegalArgumentException naming the first invalid field; for a host that is not a DNS name
+         *                                  or an IP literal the message shows at most a short escaped prefix of it
+         */
         public Server build() {
             return new Server(this);
         }

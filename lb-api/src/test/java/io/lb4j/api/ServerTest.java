@@ -41,18 +41,43 @@ class ServerTest {
     @Test
     void blankHostIsRejected() {
         assertThatThrownBy(() -> Server.of(" ", 80)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("host must not be blank, was ' '");
+                .hasMessageStartingWith("host must be a DNS name").hasMessageEndingWith("was ' '");
     }
 
     @Test
     void nullHostIsRejectedWithoutNullPointerException() {
         assertThatThrownBy(() -> Server.of(null, 80)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("host");
+                .hasMessageContaining("host must not be null");
     }
 
     @Test
     void hostWithWhitespaceIsRejected() {
-        assertThatThrownBy(() -> Server.of("a b", 80)).hasMessageContaining("host must not contain white space");
+        assertThatThrownBy(() -> Server.of("a b", 80)).hasMessageContaining("host must be a DNS name")
+                .hasMessageContaining("IPv4 literal").hasMessageContaining("IPv6 literal").hasMessageEndingWith("was 'a b'");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a/b@c", "h?x#y", "a\u0000b", "\ud800", "[::1]", "zz::zz",
+            "1.2.3.999", "010.0.0.1", "-a.example", "a_b", "a..b", "::1%eth0", "h\u0663"})
+    void hostThatIsNeitherANameNorAnAddressIsRejected(String host) {
+        assertThatThrownBy(() -> Server.of(host, 80)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("host must be a DNS name");
+    }
+
+    @Test
+    void hugeHostIsEchoedOnlyAsAShortEscapedPrefix() {
+        String host = "x".repeat(100_000) + "\u0000";
+        assertThatThrownBy(() -> Server.of(host, 80))
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400)
+                        .endsWith("was 'xxxxxxxxxxxxxxxxxxxxxxxx'... (100001 characters)"));
+        assertThatThrownBy(() -> Server.of("a\u0000b", 80)).hasMessageEndingWith("was 'a\\u0000b'");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a", "s1", "h", "localhost", "db-1.eu.example.com",
+            "example.com.", "10.0.0.1", "::1", "2001:db8::1", "::ffff:192.0.2.1", "1a.example"})
+    void namesAndLiteralsAreAccepted(String host) {
+        assertThat(Server.of(host, 80).host()).isEqualTo(host);
     }
 
     @Test

@@ -43,12 +43,40 @@ import java.util.regex.Pattern;
  * never in a URL. Options from the URL override those from the {@code Properties}. {@code connectTimeout}
  * defaults to 10000 ms when not given (Connector/J's own default waits forever).
  *
- * <p>Credentials may also come as user-info, {@code jdbc:lb:mysql://user:password@primary,replica/db}:
- * everything before the <em>last</em> {@code '@'} is user-info, so a password may hold {@code ':'},
- * {@code '/'}, {@code '?'} and {@code '@'} (percent-encoding works too). An {@code '@'} in the database
- * name or in the query must therefore be written {@code %40}; a URL where the part after the last
- * {@code '@'} has no database is refused as ambiguous. Messages never quote the user-info nor raw host
- * text (hosts are named by position, {@code host #2}).
+ * <h2>URL grammar</h2>
+ * Strict, RFC 3986 in shape ({@link LbUrlParser} implements it; anything else is refused):
+ * <pre>
+ * url       = "jdbc:lb:" sub "://" [ userinfo "@" ] hosts [ "/" [ database ] ] [ "?" options ]
+ * sub       = "mysql" / "mariadb"                         (any case)
+ * userinfo  = user [ ":" password ]                       (user not empty)
+ * hosts     = host *( "," host )
+ * host      = name [ ":" port ] / "[" ipv6 "]" [ ":" port ]
+ *           / "address=" 1*( "(" ( "host=" h / "port=" port / "type=" ( "primary" / "replica" ) ) ")" )
+ * options   = option *( "&amp;" option )                  (empty options between '&amp;'s are ignored)
+ * option    = key [ "=" value ]                           (key: a letter, then letters, digits, '.', '_', '-')
+ * </pre>
+ * <ul>
+ *   <li><b>Characters.</b> The URL is printable ASCII without spaces; anything else, and {@code '%'}
+ *       itself, is percent-encoded as UTF-8 ({@code %20}, {@code %C3%A9}). A raw {@code '#'} is refused
+ *       anywhere ({@code %23}). Percent-encoding must be {@code '%'} and two hex digits and decode to
+ *       valid UTF-8; {@code '+'} is a plus sign.</li>
+ *   <li><b>Where {@code @ / ? :} may appear.</b> The host list ends at the first {@code '/'} or
+ *       {@code '?'} after {@code "//"}. So the user and password may hold a raw {@code ':'} (the first one
+ *       separates them) but never a raw {@code '/'}, {@code '?'} or {@code '@'}: those are {@code %2F},
+ *       {@code %3F}, {@code %40}. Exactly one raw {@code '@'} may stand before the hosts. The database may
+ *       hold none of {@code @ / ?} raw and, decoded, is 1 to 64 of {@code A-Z a-z 0-9 _ $ -} (it goes into
+ *       the node URL). Option values may hold raw {@code @ / ? : =} ({@code ?password=Pa55@x/y} is the
+ *       password {@code Pa55@x/y}); {@code '&'} in a value is {@code %26}.</li>
+ *   <li><b>Hosts</b> are DNS names or IPv4 literals, or IPv6 literals in brackets
+ *       ({@link io.lb4j.api.HostNames}), checked before anything is resolved, logged or named after them;
+ *       ports are 1 to 65535 (default 3306); a host may not repeat.</li>
+ *   <li><b>Credentials</b> come as user-info, as {@code user} / {@code password} options, or as
+ *       Properties; the same option twice in the URL (user-info counting as {@code user} and
+ *       {@code password}) is refused; the URL overrides the Properties.</li>
+ * </ul>
+ * A refused URL throws {@link SQLException} with SQLSTATE {@code HY024} whose message names the part by
+ * position ({@code host #2}, {@code option lb.maxLag}, {@code character 17}, {@code the database}) and
+ * never quotes user-info, host text, option values or other raw URL text.
  *
  * <h2>lb.* options</h2>
  * <table>

@@ -427,7 +427,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
             if (nodeName == null || nodeName.isBlank()) {
                 throw new IllegalArgumentException("node name must not be blank, was " + (nodeName == null ? null : "'" + nodeName + "'"));
             }
-            return Server.builder(nodeName.replaceAll("\\s", "_"), 3306).id(nodeName).build();
+            // the name is free text and only the id; the host must be a DNS name (RFC 6761 reserves .invalid)
+            return Server.builder(io.lb4j.api.HostNames.isDnsName(nodeName) ? nodeName : "node.invalid", 3306).id(nodeName).build();
         }
 
         /** The name used in logs and pool names (default {@code lb4j-jdbc}). */
