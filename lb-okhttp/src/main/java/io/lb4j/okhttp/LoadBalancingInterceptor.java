@@ -91,10 +91,12 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     /** Largest {@link Builder#maxRequeues(int)}. */
     public static final int MAX_MAX_REQUEUES = 100;
     /**
-     * Default requeue budget per pool: requeues may add 100% of the request rate plus 20 per second over
-     * 10 s, five times the retry budget's share, since a requeue costs a server nothing but a refused connect.
+     * Default requeue budget per pool: requeues may add twice the request rate plus 20 per second (over
+     * 10 s), so that every call can get past two dead servers even while health checking has not taken them
+     * out, while a fleet that refuses every connection sees at most three connection attempts per request
+     * (plus the reserve). A requeue costs a live server nothing: the dead one refused the connection.
      */
-    public static final RetryBudgetConfig DEFAULT_REQUEUE_BUDGET = RetryBudgetConfig.custom().percentCanRetry(1.0)
+    public static final RetryBudgetConfig DEFAULT_REQUEUE_BUDGET = RetryBudgetConfig.custom().percentCanRetry(2.0)
             .minRetriesPerSecond(20).build();
     /** Statuses retried on another server by default (idempotent requests only): 502, 503, 504. */
     public static final Set<Integer> DEFAULT_RETRY_STATUSES = Set.of(502, 503, 504);
@@ -482,7 +484,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
 
         /**
          * The requeue budget's settings (tries after connect failures); each pool gets its own budget.
-         * Default {@link LoadBalancingInterceptor#DEFAULT_REQUEUE_BUDGET} (100% of requests plus 20 per second).
+         * Default {@link LoadBalancingInterceptor#DEFAULT_REQUEUE_BUDGET} (200% of requests plus 20 per second).
          */
         public Builder requeueBudget(RetryBudgetConfig config) {
             this.requeueBudget = Checks.notNull("requeueBudget", config);
