@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.IdentityHashMap;
@@ -104,9 +103,6 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     public static final Set<Integer> DEFAULT_FAILURE_STATUSES = RetryPolicy.defaultFailureStatuses();
     /** Shortest {@link Builder#stickySecret(byte[])}: 16 bytes. */
     public static final int MIN_SECRET_BYTES = 16;
-
-    /** Slack for recognising the call timeout: the time a call may spend before this interceptor runs. */
-    private static final long CALL_TIMEOUT_SLACK_NANOS = 5_000_000L;
 
     private final RouteTable routes;
     private final RetryPolicy policy;
@@ -207,7 +203,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-        long started = System.nanoTime(); // to recognise the call timeout (see isCallTimeout)
+        long started = System.nanoTime(); // to recognise the call timeout (RetryPolicy.isCallTimeout)
         Request request = chain.request();
         HttpUrl url = request.url();
         String host = RouteTable.withoutTrailingDot(url.host());
@@ -237,7 +233,8 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         LogicalCookieJar jar = new LogicalCookieJar(original.getCookieJar(), request.url(), route.pool(),
                 sessions.cookieName());
         Chain chain = original.withCookieJar(guard.watch(jar));
-        Request template = guard.track(withHostHeader(sessions.withoutStickyCookie(request)));
+        Request template = guard.track(preserveHostHeader ? RouteTable.withHostHeader(sessions.withoutStickyCookie(request))
+                : sessions.withoutStickyCookie(request));
         RetryPolicy.Tries tries = new RetryPolicy.Tries();
         Lease lease = firstLease(route.pool(), stickyId == null ? base : base.preferring(stickyId));
         while (true) {
@@ -247,12 +244,12 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
             guard.beginTry();
             Response response;
             try {
-                response = chain.proceed(rewrite(template, server));
+                response = chain.proceed(RouteTable.rewrite(template, server));
             } catch (LogicalCookieJar.OutsidePool e) {
                 lease.drop(); // the server answered; the client refused to follow it outside the pool
-                throw tries.withEarlier(new RedirectRefusedException(route.host(), server.id(), describe(e.target())));
+                throw tries.withEarlier(RedirectRefusedException.of(route.host(), server.id(), e.target()));
             } catch (IOException e) {
-                if (isCallTimeout(chain, started)) {
+                if (RetryPolicy.isCallTimeout(chain.call(), started)) {
                     // The server did not answer within the call's whole time budget: its failure. The
                     // budget is spent, so there is no other try.
                     InterruptedIOException timeout = new InterruptedIOException("call timeout of "
@@ -262,7 +259,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
                     lease.failure(timeout);
                     throw tries.withEarlier(e);
                 }
-                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || isInterrupt(e)) {
+                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || RetryPolicy.isInterrupt(e)) {
                     lease.drop(); // says nothing about the server
                     throw tries.withEarlier(e);
                 }
@@ -305,54 +302,6 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         } catch (NoAvailableServerException e) {
             throw new NoAvailableServerIOException(e);
         }
-    }
-
-    /** The logical name in the {@code Host} header, when configured and the caller set none. */
-    private Request withHostHeader(Request request) {
-        if (!preserveHostHeader || request.header("Host") != null) {
-            return request;
-        }
-        HttpUrl url = request.url();
-        String host = url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
-        return request.newBuilder().header("Host", host).build();
-    }
-
-    private static Request rewrite(Request template, Server server) throws IOException {
-        HttpUrl url;
-        try {
-            url = template.url().newBuilder().host(server.host()).port(server.port()).build();
-        } catch (IllegalArgumentException e) {
-            UnknownHostException u = new UnknownHostException("server " + server.id() + " has a host OkHttp cannot use: "
-                    + Checks.quote(server.host()) + " (" + e.getMessage() + ")");
-            u.initCause(e);
-            throw u;
-        }
-        return template.newBuilder().url(url).build();
-    }
-
-    /** Scheme, host, port and path of a refused redirect's target; never its query, which may hold a token. */
-    private static String describe(HttpUrl target) {
-        return target.scheme() + "://" + (target.host().contains(":") ? "[" + target.host() + "]" : target.host())
-                + ":" + target.port() + target.encodedPath();
-    }
-
-    /**
-     * Whether the try failed because OkHttp's call timeout ({@code callTimeout}) fired: the call was
-     * cancelled and its time budget has run out. OkHttp cancels the call when the timeout fires, so the
-     * try fails with whatever the cancelled socket threw ("Socket closed"); only above all interceptors
-     * is it turned into an {@link InterruptedIOException} "timeout". The budget started when the call
-     * was executed, at most a few interceptors before {@code started}.
-     */
-    private static boolean isCallTimeout(Chain chain, long started) {
-        long budget = chain.call().timeout().timeoutNanos();
-        return budget > 0 && chain.call().isCanceled()
-                && System.nanoTime() - started >= budget - Math.min(CALL_TIMEOUT_SLACK_NANOS, budget / 10);
-    }
-
-    /** Whether {@code e} is the calling thread being interrupted, not a timeout: a drop, never retried. */
-    private static boolean isInterrupt(IOException e) {
-        return Thread.currentThread().isInterrupted()
-                || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException));
     }
 
     @Override

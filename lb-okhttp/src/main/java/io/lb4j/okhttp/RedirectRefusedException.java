@@ -37,6 +37,12 @@ public class RedirectRefusedException extends IOException {
         this.target = target;
     }
 
+    static RedirectRefusedException of(String logicalHost, String serverId, okhttp3.HttpUrl target) {
+        String host = target.host().contains(":") ? "[" + target.host() + "]" : target.host();
+        return new RedirectRefusedException(logicalHost, serverId,
+                target.scheme() + "://" + host + ":" + target.port() + target.encodedPath());
+    }
+
     /** The logical host the call was for, e.g. {@code orders}. */
     public String logicalHost() {
         return logicalHost;

@@ -7,6 +7,7 @@ import okhttp3.Call;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
@@ -120,6 +121,28 @@ final class RetryPolicy {
             budget.refund(); // no other server: the try did not happen
             return null;
         }
+    }
+
+    /** Slack for recognising the call timeout: the time a call may spend before the interceptor runs. */
+    private static final long CALL_TIMEOUT_SLACK_NANOS = 5_000_000L;
+
+    /**
+     * Whether the try failed because OkHttp's call timeout ({@code callTimeout}) fired: the call was
+     * cancelled and its time budget has run out. OkHttp cancels the call when the timeout fires, so the
+     * try fails with whatever the cancelled socket threw ("Socket closed"); only above all interceptors
+     * is it turned into an {@link InterruptedIOException} "timeout". The budget started when the call
+     * was executed, at most a few interceptors before {@code started}.
+     */
+    static boolean isCallTimeout(Call call, long started) {
+        long budget = call.timeout().timeoutNanos();
+        return budget > 0 && call.isCanceled()
+                && System.nanoTime() - started >= budget - Math.min(CALL_TIMEOUT_SLACK_NANOS, budget / 10);
+    }
+
+    /** Whether {@code e} is the calling thread being interrupted, not a timeout: a drop, never retried. */
+    static boolean isInterrupt(IOException e) {
+        return Thread.currentThread().isInterrupted()
+                || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException));
     }
 
     static Failure classify(IOException e) {

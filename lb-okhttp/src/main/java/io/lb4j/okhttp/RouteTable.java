@@ -1,7 +1,12 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.Pool;
+import io.lb4j.api.Server;
 import okhttp3.HttpUrl;
+import okhttp3.Request;
+
+import java.io.IOException;
+import java.net.UnknownHostException;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,6 +72,30 @@ final class RouteTable {
             Collections.addAll(all, routes);
         }
         return all;
+    }
+
+    /** The request with the logical name (and a non-default port) in its {@code Host} header, unless the caller set one. */
+    static Request withHostHeader(Request request) {
+        if (request.header("Host") != null) {
+            return request;
+        }
+        HttpUrl url = request.url();
+        String host = url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
+        return request.newBuilder().header("Host", host).build();
+    }
+
+    /** The request sent to {@code server}: the URL's host and port replaced, everything else kept. */
+    static Request rewrite(Request template, Server server) throws IOException {
+        HttpUrl url;
+        try {
+            url = template.url().newBuilder().host(server.host()).port(server.port()).build();
+        } catch (IllegalArgumentException e) {
+            UnknownHostException u = new UnknownHostException("server " + server.id() + " has a host OkHttp cannot use: "
+                    + Checks.quote(server.host()) + " (" + e.getMessage() + ")");
+            u.initCause(e);
+            throw u;
+        }
+        return template.newBuilder().url(url).build();
     }
 
     /** {@code host} without one trailing '.' (the root of a fully qualified name): "orders." is "orders". */
