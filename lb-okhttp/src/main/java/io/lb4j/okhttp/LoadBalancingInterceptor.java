@@ -264,7 +264,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
                     throw tries.withEarlier(e);
                 }
                 lease.failure(e);
-                Lease next = policy.afterException(e, guard.maySent(), guard.replayable(), chain.call(), route, base, tries);
+                Lease next = policy.afterException(e, guard.maybeSent(), guard.replayable(), chain.call(), route, base, tries);
                 if (next == null) {
                     throw tries.withEarlier(e);
                 }

@@ -65,7 +65,7 @@ final class ReplayGuard {
     }
 
     /** Whether this try may have sent the request (its body was written, or a follow-up was started). */
-    boolean maySent() {
+    boolean maybeSent() {
         return written || requests > 1;
     }
 

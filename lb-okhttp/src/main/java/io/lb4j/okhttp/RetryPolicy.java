@@ -75,14 +75,14 @@ final class RetryPolicy {
     /**
      * The lease for the next try after a try failed with {@code e}, or null to give the caller {@code e}.
      *
-     * @param maySent    whether the request may have been sent although {@code e} is a connect-phase error
+     * @param maybeSent    whether the request may have been sent although {@code e} is a connect-phase error
      *                   (its body was written, or OkHttp started a follow-up): then it is not requeued
      * @param replayable whether the request may be sent again after it reached a server
      */
-    Lease afterException(IOException e, boolean maySent, boolean replayable, Call call, Route route, PickContext base,
+    Lease afterException(IOException e, boolean maybeSent, boolean replayable, Call call, Route route, PickContext base,
                          Tries tries) {
         Failure kind = classify(e);
-        if (kind == Failure.NOT_SENT && !maySent) {
+        if (kind == Failure.NOT_SENT && !maybeSent) {
             return requeue(call, route, base, tries);
         }
         boolean retryable = replayable && (kind != Failure.TIMEOUT || retryOnTimeout);
