@@ -205,4 +205,18 @@ class CookieScopeTest extends InterceptorTestBase {
         assertThat(logical.loadForRequest(HttpUrl.get("http://127.0.0.1:" + a.port() + "/x"))).isEmpty();
         assertThat(logical.loadForRequest(HttpUrl.get("http://127.0.0.1:" + b.port() + "/x"))).isEmpty();
     }
+
+    @Test
+    void memberIsRecognisedByOkHttpsCanonicalFormOfItsAddress() {
+        io.lb4j.api.Server v6 = io.lb4j.api.Server.builder("0:0:0:0:0:0:0:1", 8080).id("v6").build();
+        LoadBalancingPool orders = poolOf("orders", TestStrategies.first(), io.lb4j.pool.PoolConfig.ofDefaults(),
+                List.of(v6, io.lb4j.api.Server.builder("LOCALHOST", 8081).id("named").build()));
+        LogicalCookieJar logical = new LogicalCookieJar(jar, HttpUrl.get("http://orders/x"), orders, null);
+        logical.beginTry(v6);
+
+        assertThat(logical.loadForRequest(HttpUrl.get("http://[::1]:8080/x"))).isEmpty();
+        assertThat(logical.loadForRequest(HttpUrl.get("http://localhost:8081/x"))).isEmpty();
+        assertThatThrownBy(() -> logical.loadForRequest(HttpUrl.get("http://[::1]:8081/x")))
+                .isInstanceOf(LogicalCookieJar.OutsidePool.class);
+    }
 }
