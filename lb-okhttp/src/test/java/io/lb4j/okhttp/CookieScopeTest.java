@@ -219,4 +219,38 @@ class CookieScopeTest extends InterceptorTestBase {
         assertThatThrownBy(() -> logical.loadForRequest(HttpUrl.get("http://[::1]:8081/x")))
                 .isInstanceOf(LogicalCookieJar.OutsidePool.class);
     }
+
+    @Test
+    void refusedRedirectReachesAnAsyncCallbackAndLeaksNoConnection() throws Exception {
+        Backend a = backend("a");
+        Backend outside = backend("outside");
+        a.handler = r -> redirect("http://127.0.0.1:" + outside.port() + "/x");
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a));
+        OkHttpClient client = client(orders).build();
+        for (int i = 0; i < 30; i++) {
+            assertThatThrownBy(() -> client.newCall(get("http://orders/go")).execute())
+                    .isInstanceOf(RedirectRefusedException.class);
+        }
+
+        java.util.concurrent.CompletableFuture<IOException> failure = new java.util.concurrent.CompletableFuture<>();
+        client.newCall(get("http://orders/go")).enqueue(new okhttp3.Callback() {
+            @Override
+            public void onFailure(okhttp3.Call call, IOException e) {
+                failure.complete(e);
+            }
+
+            @Override
+            public void onResponse(okhttp3.Call call, Response response) {
+                response.close();
+                failure.complete(null);
+            }
+        });
+
+        assertThat(failure.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(RedirectRefusedException.class);
+        assertThat(client.connectionPool().connectionCount()).as("the 302 was closed: one reused connection")
+                .isEqualTo(1);
+        assertThat(outside.hits.get()).isZero();
+        assertThat(orders.stats("a").inFlight()).isZero();
+        assertThat(orders.stats("a").drops()).isEqualTo(31);
+    }
 }
