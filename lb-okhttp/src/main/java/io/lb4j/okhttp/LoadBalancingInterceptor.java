@@ -309,15 +309,6 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         return "LoadBalancingInterceptor" + routes;
     }
 
-    /** Thrown by {@link #guardDns(Dns)}: a client-side refusal, never a server's failure. */
-    static final class LogicalHostLookupException extends UnknownHostException {
-        private static final long serialVersionUID = 1L;
-
-        LogicalHostLookupException(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Builds a {@link LoadBalancingInterceptor}. Every setter validates at once and its
      * {@link IllegalArgumentException} names the property, the value and what is allowed. Not thread-safe.
