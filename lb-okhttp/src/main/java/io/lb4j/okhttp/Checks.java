@@ -37,6 +37,20 @@ final class Checks {
         return value;
     }
 
+    /** An RFC 7230 token (cookie or header name): letters, digits and {@code !#$%&'*+-.^_`|~}. */
+    static String token(String field, String value, String what) {
+        notNull(field, value);
+        if (value.isEmpty() || !value.chars().allMatch(Checks::tokenChar)) {
+            throw new IllegalArgumentException(field + " must be " + what + ", was " + quote(value));
+        }
+        return value;
+    }
+
+    private static boolean tokenChar(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
     static String quote(String s) {
         return s == null ? "null" : "'" + s + "'";
     }

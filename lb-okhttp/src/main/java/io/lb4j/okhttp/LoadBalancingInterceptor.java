@@ -6,43 +6,28 @@ import io.lb4j.api.PickContext;
 import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
-import okhttp3.Cookie;
-import okhttp3.CookieJar;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * An OkHttp application {@link Interceptor} that turns logical host names into servers of lb4j
  * {@link Pool}s: a service calls {@code http://orders/api/...}, and every request is sent to a healthy
- * member of the {@code orders} pool picked by the pool's strategy; every outcome is reported back to
- * the pool (passive health, latency), failed tries move to another server ({@code proxy_next_upstream}),
- * and a request is never sent anywhere outside the pool.
+ * member of the {@code orders} pool picked by the pool's strategy; every outcome is reported back to the
+ * pool, failed tries move to another server, and nothing is ever sent outside the pool in the logical
+ * host's name.
  * <pre>{@code
  * OkHttpClient client = new OkHttpClient.Builder()
  *         .addInterceptor(LoadBalancingInterceptor.builder()
@@ -52,155 +37,94 @@ import java.util.TreeSet;
  *                 .build())
  *         .build();
  * }</pre>
+ * One call is the short flow below (OkHttp's {@code RetryAndFollowUpInterceptor} is the model); each
+ * step is one class of this package:
+ * <ol>
+ *   <li><b>Route</b>: the host and path pick a pool ({@link Builder#route}); a host that is not logical
+ *       passes through untouched, a path no route matches fails with {@link NoRouteIOException}, a pool
+ *       with no eligible server with {@link NoAvailableServerIOException}; neither sends anything.</li>
+ *   <li><b>Pick</b> with the request's hash key or sticky cookie ({@link Builder#hashKeyHeader},
+ *       {@link Builder#stickyCookie}; a token resolves only to a current member), and <b>rewrite</b> the
+ *       URL to the server's host and port (scheme, path, query, headers and tags kept; with
+ *       {@link Builder#preserveHostHeader} the {@code Host} header keeps the logical name).</li>
+ *   <li><b>Send</b> with the client's cookie jar scoped to the logical host, as a browser behind a reverse
+ *       proxy: members share the logical host's cookies; nothing a member sets is stored where it would
+ *       reach a host outside the pool; a redirect OkHttp would follow to an address outside the pool (or
+ *       to the logical URL, which only this interceptor can balance) is refused before it is sent, with a
+ *       {@link RedirectRefusedException} naming the logical host and the target. A relative redirect, or
+ *       one to another member, is followed.</li>
+ *   <li><b>Report</b> the outcome on the try's {@link Lease}, held until the response headers arrive:
+ *       success; failure on an {@link IOException}, a status in {@link Builder#failureStatuses} (default 500,
+ *       502–599), or when the client's {@code callTimeout} expired while the server had the try (never
+ *       retried); drop when the call was cancelled, the thread interrupted, a redirect refused, or
+ *       something other than an I/O error was thrown.</li>
+ *   <li><b>Requeue</b> a try that never reached a server (connection refused, connect timeout, no route,
+ *       unknown host, TLS handshake) on another server, for any method, up to
+ *       {@link Builder#maxRequeues} per call and within the pool's requeue budget
+ *       ({@link Builder#requeueBudget}); or <b>retry</b> a request that reached a server and failed (I/O
+ *       error, read timeout unless {@link Builder#retryOnTimeout retryOnTimeout(false)}, a status in
+ *       {@link Builder#retryStatuses}, default 502–504) only if it is idempotent (GET, HEAD, OPTIONS, TRACE,
+ *       PUT, DELETE, or tagged {@link Idempotent#YES}) and its body is not one-shot, up to
+ *       {@link Builder#maxTries} tries and within the pool's {@link RetryBudget}. Never the same server
+ *       twice in one call. When nothing more is allowed the caller gets the last outcome, with the earlier
+ *       tries' failures attached as suppressed exceptions.</li>
+ * </ol>
+ * OkHttp itself ({@code retryOnConnectionFailure}, on by default) may silently replay a request on the
+ * <em>same</em> server after a stale pooled connection failed; set it to false for strict at-most-once
+ * delivery of non-idempotent requests. For HTTPS, server certificates must cover the servers' hosts as
+ * given in their {@link Server}s (or configure the client's {@code HostnameVerifier}).
  *
- * <h2>Rewriting</h2>
- * A request whose host is a registered logical name is rewritten to the picked server's host and port
- * ({@code url().newBuilder().host().port()}); the scheme, path, query, headers and tags are kept. The
- * logical URL's port is ignored. A fully qualified logical name with one trailing dot ({@code http://orders./x})
- * is the same logical host. A request for any other host passes through untouched. With
- * {@link Builder#preserveHostHeader(boolean)} the {@code Host} header keeps the logical name (virtual
- * hosting behind the backends); otherwise OkHttp sets it to the server's address. A logical host whose
- * pool has no eligible server fails with {@link NoAvailableServerIOException}; a path no route of the
- * host matches fails with {@link NoRouteIOException}; neither sends anything.
- *
- * <h2>Outcomes</h2>
- * Each try holds a pool {@link Lease} from the pick until the response headers arrive (the pool's ticker
- * measures the latency to headers), completed in every case: success; failure on an {@link IOException}
- * or a status in {@link Builder#failureStatuses(Collection)} (default 500 and 502–599: 501 Not
- * Implemented says nothing about the server's health), and when the client's {@code callTimeout} ran out
- * while the server had the try (the call's time budget is spent, so that try is never retried); dropped
- * when the call was cancelled ({@code chain.call().isCanceled()}), the thread was interrupted
- * ({@link InterruptedIOException} that is not a timeout; never retried), or something other than an I/O
- * error was thrown. Reading the response body is not part of the lease.
- *
- * <h2>Retries (nginx {@code proxy_next_upstream error timeout http_502 http_503 http_504})</h2>
- * <ul>
- *   <li>A try that failed before the request was sent (connect refused or timed out, no route to host,
- *       unknown host, TLS handshake failure) is always retried on another server.</li>
- *   <li>Any other I/O error (reset, unexpected end of stream), a read timeout (unless
- *       {@link Builder#retryOnTimeout(boolean) retryOnTimeout(false)}) and a status in
- *       {@link Builder#retryStatuses(Collection)} (default 502, 503, 504) are retried only when the
- *       request is idempotent (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, or tagged {@link Idempotent#YES};
- *       {@link Idempotent#NO} forbids it) <em>and</em> its body can be replayed
- *       ({@link RequestBody#isOneShot()} false).</li>
- *   <li>A call never goes to the same server twice ({@link PickContext#excluding}); it makes at most
- *       {@link Builder#maxTries(int)} tries (default 3); and every retry must be allowed by the pool's
- *       {@link RetryBudget} (default: 20% of the request rate plus 10 per second), so that a failing fleet
- *       is not hit by a retry storm.</li>
- *   <li>When no retry is possible the caller gets the last try's outcome: its response (e.g. the last
- *       503), or its exception with the failures of the earlier tries attached as suppressed exceptions.</li>
- * </ul>
- * Whether a request was sent is decided by the exception (connect-phase failures) and, for a request
- * that must not be replayed, by whether its body was written or a follow-up request was started: its body
- * and the chain's cookie jar are wrapped (small objects per call) so that a connect failure while OkHttp
- * follows a redirect below this interceptor is never mistaken for "not sent", with or without a body. A refusal by {@link #guardDns(Dns)} is a drop and is not retried.
- * Note that OkHttp itself ({@code retryOnConnectionFailure}, on by default) may silently replay a request
- * on the <em>same</em> server after a stale pooled connection failed; set it to false for strict
- * at-most-once delivery of non-idempotent requests.
- *
- * <h2>Session persistence</h2>
- * <ul>
- *   <li>By key: a {@link RequestKey} tag or the header named by {@link Builder#hashKeyHeader(String)} becomes
- *       the pick's hash key ({@link PickContext#ofKey(String)}); a hashing strategy (source/destination
- *       hash, Maglev, consistent hashing) then maps a key to the same server while it is healthy. Other
- *       strategies ignore the key.</li>
- *   <li>By cookie ({@link Builder#stickyCookie(String)}, HAProxy {@code cookie SRV insert indirect}): the
- *       interceptor inserts a cookie whose value is an opaque token for the server that answered (an
- *       HMAC of the pool name and server id under a secret, revealing neither id nor address) and saves it
- *       in the client's {@code CookieJar} under the logical URL; the cookie is read from the request's
- *       {@code Cookie} header or that jar, and removed from the request sent to the server. A token is
- *       resolved only by lookup among the pool's current members, so a forged, stale or unknown token is
- *       ignored (a normal pick, and a new cookie) and can never direct a request outside the pool. The
- *       server a valid token names is asked for with {@link PickContext#preferring(String)}, which the
- *       pool honours in O(1) with any strategy; if it is no longer
- *       eligible (ejected, down, draining, removed) the request falls back to a normal pick and the
- *       cookie is replaced.</li>
- * </ul>
- *
- * <h2>Cookies</h2>
- * When the client has a {@code CookieJar}, the rest of the chain sees it through the logical URL: the
- * cookies sent are those of the logical host, and host-only cookies a server sets are stored for the logical
- * host, so every server of a pool shares the client's session cookies, as behind a reverse proxy (without
- * this, OkHttp would scope them to each server's address).
- *
- * <h2>Redirects</h2>
- * OkHttp follows redirects below application interceptors: a relative {@code Location} goes to the same
- * server; an absolute one to the logical URL would be resolved by DNS. Install
- * {@link #guardDns(Dns)} so that such a request fails instead of leaving the pool, or turn
- * {@code followRedirects} off and re-issue redirected calls through the interceptor.
- *
- * <h2>HTTPS</h2>
- * The request goes to the server's host as given in its {@link Server}; OkHttp verifies the certificate
- * against that host, so server certificates must cover the servers' host names or addresses (or configure
- * the client's {@code HostnameVerifier}).
- *
- * <p>Logs (slf4j) when it is built and when a retry budget is exhausted or available again; never per request.
- *
- * <p>Thread-safe: immutable after {@link Builder#build()}, apart from the retry budgets and the sticky
- * token tables, which are thread-safe. One instance may serve any number of clients and calls.
+ * <p>Logs (slf4j) when it is built and closed and when a budget is exhausted or available again; never per
+ * request. Thread-safe: one instance may serve any number of clients and calls. {@link #close()} releases
+ * its pool listeners; the pools belong to the caller and stay open.
  */
-public final class LoadBalancingInterceptor implements Interceptor {
+public final class LoadBalancingInterceptor implements Interceptor, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LoadBalancingInterceptor.class);
 
-    /** Default number of tries per call, the first included (nginx {@code proxy_next_upstream_tries}). */
+    /** Default number of tries per call that may reach a server, the first included (nginx {@code proxy_next_upstream_tries}). */
     public static final int DEFAULT_MAX_TRIES = 3;
     /** Largest {@link Builder#maxTries(int)}. */
     public static final int MAX_MAX_TRIES = 100;
+    /** Default requeues per call (tries after a connect failure); the pool's size bounds them too. */
+    public static final int DEFAULT_MAX_REQUEUES = 10;
+    /** Largest {@link Builder#maxRequeues(int)}. */
+    public static final int MAX_MAX_REQUEUES = 100;
+    /**
+     * Default requeue budget per pool: requeues may add twice the request rate plus 20 per second (over
+     * 10 s), so that every call can get past two dead servers even while health checking has not taken them
+     * out, while a fleet that refuses every connection sees at most three connection attempts per request
+     * (plus the reserve). A requeue costs a live server nothing: the dead one refused the connection.
+     */
+    public static final RetryBudgetConfig DEFAULT_REQUEUE_BUDGET = RetryBudgetConfig.custom().percentCanRetry(2.0)
+            .minRetriesPerSecond(20).build();
     /** Statuses retried on another server by default (idempotent requests only): 502, 503, 504. */
     public static final Set<Integer> DEFAULT_RETRY_STATUSES = Set.of(502, 503, 504);
     /** Statuses counted as a server failure by default: 500 and 502 to 599 (not 501 Not Implemented). */
-    public static final Set<Integer> DEFAULT_FAILURE_STATUSES = defaultFailureStatuses();
+    public static final Set<Integer> DEFAULT_FAILURE_STATUSES = RetryPolicy.defaultFailureStatuses();
     /** Shortest {@link Builder#stickySecret(byte[])}: 16 bytes. */
     public static final int MIN_SECRET_BYTES = 16;
 
-    private static final Set<String> IDEMPOTENT_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
-
-    private final Map<String, Route[]> routesByHost;
-    private final Map<Pool, RetryBudget> budgets;
-    private final int maxTries;
-    private final boolean retryOnTimeout;
-    private final boolean[] retryStatus;
-    private final boolean[] failureStatus;
+    private final RouteTable routes;
+    private final RetryPolicy policy;
+    private final StickySessions sessions;
     private final boolean preserveHostHeader;
-    private final String stickyCookie;
-    private final String hashKeyHeader;
+    private final Map<Pool, Route.PoolPolicies> byPool = new IdentityHashMap<>();
+    private volatile boolean closed;
 
     private LoadBalancingInterceptor(Builder b) {
-        this.maxTries = b.maxTries;
-        this.retryOnTimeout = b.retryOnTimeout;
-        this.retryStatus = table(b.retryStatuses);
-        this.failureStatus = table(b.failureStatuses);
+        this.policy = new RetryPolicy(b.maxTries, b.maxRequeues, b.retryOnTimeout, b.retryStatuses, b.failureStatuses);
+        this.sessions = new StickySessions(b.stickyCookie, b.stickySecret, b.hashKeyHeader);
         this.preserveHostHeader = b.preserveHostHeader;
-        this.stickyCookie = b.stickyCookie;
-        this.hashKeyHeader = b.hashKeyHeader;
-        Map<Pool, RetryBudget> budgetByPool = new IdentityHashMap<>();
-        Map<Pool, StickyTokens> tokensByPool = new IdentityHashMap<>();
-        byte[] secret = b.stickySecret;
-        if (stickyCookie != null && secret == null) {
-            secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-        }
-        Map<String, Route[]> byHost = new LinkedHashMap<>();
-        for (Map.Entry<String, List<RouteSpec>> e : b.routes.entrySet()) {
-            List<Route> list = new ArrayList<>();
-            for (RouteSpec spec : e.getValue()) {
-                RetryBudget budget = budgetByPool.computeIfAbsent(spec.pool,
-                        p -> new RetryBudget(p.name(), b.retryBudget, b.ticker));
-                StickyTokens tokens = null;
-                if (stickyCookie != null) {
-                    byte[] s = secret;
-                    tokens = tokensByPool.computeIfAbsent(spec.pool, p -> new StickyTokens(p, s));
-                }
-                list.add(new Route(e.getKey(), spec.prefix, spec.pool, budget, tokens));
-            }
-            byHost.put(e.getKey(), list.toArray(new Route[0]));
-        }
-        this.routesByHost = byHost;
-        this.budgets = budgetByPool;
-        log.info("lb4j OkHttp interceptor: routes {}, maxTries={}, retryOnTimeout={}, retryStatuses={}, {}{}{}",
-                describeAll(), maxTries, retryOnTimeout, b.retryStatuses, b.retryBudget,
-                stickyCookie == null ? "" : ", sticky cookie " + stickyCookie,
-                hashKeyHeader == null ? "" : ", hash key header " + hashKeyHeader);
+        this.routes = b.routes.build(p -> {
+            Route.PoolPolicies pp = new Route.PoolPolicies(new RetryBudget("retry", p.name(), b.retryBudget, b.ticker),
+                    new RetryBudget("requeue", p.name(), b.requeueBudget, b.ticker), sessions.tokensFor(p));
+            byPool.put(p, pp);
+            return pp;
+        });
+        log.info("lb4j OkHttp interceptor: routes {}, {}, retryStatuses={}, retry {}, requeue {}{}{}", routes, policy,
+                b.retryStatuses, b.retryBudget, b.requeueBudget,
+                b.stickyCookie == null ? "" : ", sticky cookie " + b.stickyCookie,
+                b.hashKeyHeader == null ? "" : ", hash key header " + b.hashKeyHeader);
     }
 
     /** A builder; add at least one {@link Builder#pool(String, Pool) pool} or {@link Builder#route route}. */
@@ -210,29 +134,41 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
     /** The managed logical host names, in registration order. */
     public Set<String> logicalHosts() {
-        return Collections.unmodifiableSet(routesByHost.keySet());
+        return routes.hosts();
     }
 
     /**
-     * The retry budget of a pool this interceptor routes to.
+     * The retry budget of a pool this interceptor routes to (retries of requests that reached a server).
      *
      * @throws IllegalArgumentException when no route uses {@code pool}
      */
     public RetryBudget retryBudget(Pool pool) {
-        RetryBudget b = budgets.get(pool);
-        if (b == null) {
+        return policies(pool).retries();
+    }
+
+    /**
+     * The requeue budget of a pool this interceptor routes to (new tries after connect failures).
+     *
+     * @throws IllegalArgumentException when no route uses {@code pool}
+     */
+    public RetryBudget requeueBudget(Pool pool) {
+        return policies(pool).requeues();
+    }
+
+    private Route.PoolPolicies policies(Pool pool) {
+        Route.PoolPolicies p = byPool.get(pool);
+        if (p == null) {
             throw new IllegalArgumentException("pool " + (pool == null ? "null" : "'" + pool.name() + "'")
                     + " is not routed by this interceptor");
         }
-        return b;
+        return p;
     }
 
     /**
      * A {@link Dns} for the client that refuses to resolve this interceptor's logical host names and
-     * delegates every other name: a safety net so that nothing can reach a logical name directly. OkHttp
-     * follows redirects below application interceptors, so a server's redirect to an absolute
-     * {@code http://orders/...} would otherwise be resolved by DNS; with this guard it fails with an
-     * {@link UnknownHostException} that says why. (A relative redirect goes to the same server and works.)
+     * delegates every other name: a safety net so that nothing below the interceptor (another
+     * interceptor, a request built by hand for a client without this interceptor) reaches a logical name
+     * through DNS; it fails with an {@link UnknownHostException} that says why.
      * <pre>{@code
      * new OkHttpClient.Builder().addInterceptor(lb).dns(lb.guardDns(Dns.SYSTEM)).build();
      * }</pre>
@@ -243,565 +179,149 @@ public final class LoadBalancingInterceptor implements Interceptor {
     public Dns guardDns(Dns delegate) {
         Checks.notNull("delegate", delegate);
         return hostname -> {
-            if (hostname != null && routesByHost.containsKey(withoutTrailingDot(hostname.toLowerCase(Locale.ROOT)))) {
+            if (routes.isLogical(hostname)) {
                 throw new LogicalHostLookupException("'" + hostname + "' is an lb4j logical host name and is never resolved:"
-                        + " requests for it must go through the LoadBalancingInterceptor (a redirect to an absolute"
-                        + " logical URL is followed by OkHttp below the interceptor)");
+                        + " requests for it must go through the LoadBalancingInterceptor");
             }
             return delegate.lookup(hostname);
         };
     }
 
+    /**
+     * Releases what the interceptor registered on its pools (the sticky-token listeners and tables).
+     * Afterwards a request for a logical host fails with an {@link IOException} and sends nothing; other
+     * hosts still pass through. The pools are not closed. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            sessions.close();
+            log.info("lb4j OkHttp interceptor closed: routes {}", routes);
+        }
+    }
+
     @Override
     public Response intercept(Chain chain) throws IOException {
-        long started = System.nanoTime(); // to recognise the call timeout (see isCallTimeout)
+        long started = System.nanoTime(); // to recognise the call timeout (RetryPolicy.isCallTimeout)
         Request request = chain.request();
         HttpUrl url = request.url();
-        String host = withoutTrailingDot(url.host());
-        Route[] routes = routesByHost.get(host);
-        if (routes == null) {
+        String host = RouteTable.withoutTrailingDot(url.host());
+        Route[] candidates = routes.routes(host);
+        if (candidates == null) {
             return chain.proceed(request);
         }
+        if (closed) {
+            throw new IOException("LoadBalancingInterceptor is closed: request for logical host '" + host + "' not sent");
+        }
         if (!host.equals(url.host())) {
-            // "orders." is the fully qualified "orders": the same logical host. Continue with the canonical
-            // name so that cookies, the Host header and the rewrite all see one name.
-            url = url.newBuilder().host(host).build();
-            request = request.newBuilder().url(url).build();
+            // "orders." is the fully qualified "orders": continue with the canonical name, so that cookies,
+            // the Host header and the rewrite all see one name.
+            request = request.newBuilder().url(url.newBuilder().host(host).build()).build();
         }
-        String path = url.encodedPath();
-        for (Route r : routes) {
-            if (matches(r.prefix, path)) {
-                return balance(chain, request, r, started);
-            }
-        }
-        throw new NoRouteIOException("no route of logical host '" + url.host() + "' matches path '" + path
-                + "'; routes: " + describe(routes));
+        Route route = RouteTable.find(host, candidates, request.url().encodedPath());
+        return balance(chain, request, route, started);
     }
-
-    /** {@code host} without one trailing '.' (the root of a fully qualified name): "orders." is "orders". */
-    static String withoutTrailingDot(String host) {
-        return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    }
-
-    // ------------------------------------------------------------------ one call
 
     private Response balance(Chain original, Request request, Route route, long started) throws IOException {
-        route.budget.deposit();
-        CookieJar jar = original.getCookieJar();
-        Chain chain = jar == CookieJar.NO_COOKIES ? original
-                : original.withCookieJar(new LogicalCookieJar(jar, request.url(), stickyCookie));
-        RequestBody body = request.body();
-        boolean replayAfterSend = isIdempotent(request) && (body == null || !body.isOneShot());
-        String key = hashKey(request);
-        PickContext base = key == null ? PickContext.none() : PickContext.ofKey(key);
-        String stickyId = route.sticky == null ? null : stickyServer(original, request, route);
-        Request template = outgoing(request);
-        SendTracking tracking = null;
-        FollowUpDetector followUps = null;
-        if (!replayAfterSend) {
-            // Only a request that must not be replayed needs to know for sure whether it was sent.
-            if (body != null) {
-                tracking = new SendTracking(body);
-                template = template.newBuilder().method(template.method(), tracking).build();
-            }
-            followUps = new FollowUpDetector(chain.getCookieJar());
-            chain = chain.withCookieJar(followUps);
-        }
-
-        List<String> tried = new ArrayList<>(Math.min(maxTries, 4));
-        List<Throwable> earlier = null;
-        Lease lease = firstLease(route, base, stickyId);
-        for (int attempt = 1; ; attempt++) {
+        Route.PoolPolicies pp = route.policies();
+        pp.retries().deposit();
+        pp.requeues().deposit();
+        PickContext base = sessions.context(request);
+        String stickyId = sessions.stickyServer(original.getCookieJar(), request, pp.sticky());
+        ReplayGuard guard = new ReplayGuard(request);
+        LogicalCookieJar jar = new LogicalCookieJar(original.getCookieJar(), request.url(), route.pool(),
+                sessions.cookieName());
+        Chain chain = original.withCookieJar(guard.watch(jar));
+        Request template = guard.track(preserveHostHeader ? RouteTable.withHostHeader(sessions.withoutStickyCookie(request))
+                : sessions.withoutStickyCookie(request));
+        RetryPolicy.Tries tries = new RetryPolicy.Tries();
+        Lease lease = firstLease(route.pool(), stickyId == null ? base : base.preferring(stickyId));
+        while (true) {
             Server server = lease.server();
-            if (tracking != null) {
-                tracking.written = false;
-            }
-            if (followUps != null) {
-                followUps.requests = 0;
-            }
-            tried.add(server.id());
+            tries.start(server.id());
+            jar.beginTry(server);
+            guard.beginTry();
             Response response;
             try {
-                response = chain.proceed(rewrite(template, server));
+                response = chain.proceed(RouteTable.rewrite(template, server));
+            } catch (LogicalCookieJar.OutsidePool e) {
+                lease.drop(); // the server answered; the client refused to follow it outside the pool
+                throw tries.withEarlier(RedirectRefusedException.of(route.host(), server.id(), e.target()));
             } catch (IOException e) {
-                if (isCallTimeout(chain, started)) {
+                if (RetryPolicy.isCallTimeout(chain.call(), started)) {
                     // The server did not answer within the call's whole time budget: its failure. The
-                    // budget is spent, so there is no retry.
+                    // budget is spent, so there is no other try.
                     InterruptedIOException timeout = new InterruptedIOException("call timeout of "
                             + chain.call().timeout().timeoutNanos() / 1_000_000 + " ms expired waiting for server "
                             + server.id());
                     timeout.initCause(e); // what the cancelled socket threw, e.g. "Socket closed"
                     lease.failure(timeout);
-                    throw withSuppressed(e, earlier);
+                    throw tries.withEarlier(e);
                 }
-                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || isInterrupt(e)) {
+                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || RetryPolicy.isInterrupt(e)) {
                     lease.drop(); // says nothing about the server
-                    throw withSuppressed(e, earlier);
+                    throw tries.withEarlier(e);
                 }
                 lease.failure(e);
-                Failure kind = classify(e);
-                if (kind == Failure.NOT_SENT && ((tracking != null && tracking.written)
-                        || (followUps != null && followUps.requests > 1))) {
-                    kind = Failure.OTHER; // e.g. while following a redirect: the request itself was sent
-                }
-                boolean retryable = kind == Failure.NOT_SENT
-                        || (replayAfterSend && (kind == Failure.OTHER || (kind == Failure.TIMEOUT && retryOnTimeout)));
-                Lease next = retryable ? nextLease(chain, route, base, tried, attempt) : null;
+                Lease next = policy.afterException(e, guard.maybeSent(), guard.replayable(), chain.call(), route, base, tries);
                 if (next == null) {
-                    throw withSuppressed(e, earlier);
+                    throw tries.withEarlier(e);
                 }
-                earlier = add(earlier, e);
+                tries.failed(e);
                 lease = next;
                 continue;
-            } catch (RuntimeException | Error e) {
-                lease.drop();
-                throw e;
-            } catch (Exception e) {
-                // A checked exception OkHttp throws undeclared, e.g. InterruptedException when the thread is
-                // interrupted while connecting: a drop, never retried.
+            } catch (Exception | Error e) {
+                // Also a checked exception OkHttp throws undeclared, e.g. InterruptedException while connecting.
                 lease.drop();
                 throw e;
             }
             int code = response.code();
-            BadStatusException bad = null;
-            if (in(failureStatus, code)) {
-                bad = new BadStatusException(code, server.id());
+            BadStatusException bad = policy.isFailure(code) ? new BadStatusException(code, server.id()) : null;
+            if (bad != null) {
                 lease.failure(bad);
             } else {
                 lease.success();
             }
-            if (in(retryStatus, code) && replayAfterSend) {
-                Lease next = nextLease(chain, route, base, tried, attempt);
-                if (next != null) {
-                    response.close();
-                    earlier = add(earlier, bad != null ? bad : new BadStatusException(code, server.id()));
-                    lease = next;
-                    continue;
-                }
+            Lease next = policy.afterStatus(code, guard.replayable(), chain.call(), route, base, tries);
+            if (next == null) {
+                return sessions.stick(original.getCookieJar(), request.url(), route.prefix(), pp.sticky(), stickyId,
+                        server, response);
             }
-            return stick(original, request, route, stickyId, server, response);
+            response.close();
+            tries.failed(bad != null ? bad : new BadStatusException(code, server.id()));
+            lease = next;
         }
     }
 
-    private Lease firstLease(Route route, PickContext base, String stickyId) throws NoAvailableServerIOException {
-        Pool pool = route.pool;
+    private static Lease firstLease(Pool pool, PickContext context) throws NoAvailableServerIOException {
         try {
-            // The pool honours the sticky server while it is eligible and otherwise picks normally; then
-            // the response carries a new cookie for the server that answered.
-            return pool.acquire(stickyId == null ? base : base.preferring(stickyId));
+            // The pool honours a preferred (sticky) server while it is eligible and otherwise picks normally;
+            // the response then carries a new cookie for the server that answered.
+            return pool.acquire(context);
         } catch (NoAvailableServerException e) {
             throw new NoAvailableServerIOException(e);
         }
     }
 
-    /** The lease for the next try, or null when no retry is allowed (tries, cancel, budget, servers). */
-    private Lease nextLease(Chain chain, Route route, PickContext base, List<String> tried, int attempt) {
-        if (attempt >= maxTries || chain.call().isCanceled() || !route.budget.tryWithdraw()) {
-            return null;
-        }
-        try {
-            return route.pool.acquire(base.excluding(tried));
-        } catch (NoAvailableServerException e) {
-            route.budget.refund(); // no other server: the retry did not happen
-            return null;
-        }
-    }
-
-    private Request outgoing(Request request) {
-        Request.Builder b = null;
-        if (stickyCookie != null) {
-            List<String> cookies = request.headers("Cookie");
-            if (!cookies.isEmpty()) {
-                b = request.newBuilder().removeHeader("Cookie");
-                for (String header : cookies) {
-                    String kept = withoutCookie(header, stickyCookie);
-                    if (!kept.isEmpty()) {
-                        b.addHeader("Cookie", kept);
-                    }
-                }
-            }
-        }
-        if (preserveHostHeader && request.header("Host") == null) {
-            HttpUrl url = request.url();
-            String host = url.port() == HttpUrl.defaultPort(url.scheme()) ? url.host() : url.host() + ":" + url.port();
-            b = (b == null ? request.newBuilder() : b).header("Host", host);
-        }
-        return b == null ? request : b.build();
-    }
-
-    private static Request rewrite(Request template, Server server) throws IOException {
-        HttpUrl url;
-        try {
-            url = template.url().newBuilder().host(server.host()).port(server.port()).build();
-        } catch (IllegalArgumentException e) {
-            UnknownHostException u = new UnknownHostException("server " + server.id() + " has a host OkHttp cannot use: "
-                    + Checks.quote(server.host()) + " (" + e.getMessage() + ")");
-            u.initCause(e);
-            throw u;
-        }
-        return template.newBuilder().url(url).build();
-    }
-
-    // ------------------------------------------------------------------ stickiness
-
-    private String hashKey(Request request) {
-        RequestKey tag = request.tag(RequestKey.class);
-        if (tag != null) {
-            return tag.value();
-        }
-        return hashKeyHeader == null ? null : request.header(hashKeyHeader);
-    }
-
-    /** The member id the request's sticky cookie names, or null. */
-    private String stickyServer(Chain chain, Request request, Route route) {
-        for (String header : request.headers("Cookie")) {
-            for (String pair : header.split(";")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).trim().equals(stickyCookie)) {
-                    String id = route.sticky.resolve(pair.substring(eq + 1).trim());
-                    if (id != null) {
-                        return id;
-                    }
-                }
-            }
-        }
-        for (Cookie c : chain.getCookieJar().loadForRequest(request.url())) {
-            if (c.name().equals(stickyCookie)) {
-                String id = route.sticky.resolve(c.value());
-                if (id != null) {
-                    return id;
-                }
-            }
-        }
-        return null;
-    }
-
-    private Response stick(Chain chain, Request request, Route route, String stickyId, Server server, Response response) {
-        if (route.sticky == null || server.id().equals(stickyId)) {
-            return response;
-        }
-        try {
-            HttpUrl url = request.url();
-            Cookie.Builder cb = new Cookie.Builder().name(stickyCookie).value(route.sticky.token(server.id()))
-                    .hostOnlyDomain(url.host()).path(route.prefix).httpOnly();
-            if (url.isHttps()) {
-                cb.secure();
-            }
-            Cookie cookie = cb.build();
-            chain.getCookieJar().saveFromResponse(url, List.of(cookie));
-            return response.newBuilder().addHeader("Set-Cookie", cookie.toString()).build();
-        } catch (RuntimeException | Error e) {
-            response.close(); // e.g. the client's CookieJar threw: the caller never gets the response to close
-            throw e;
-        }
-    }
-
-    /** Thrown by {@link #guardDns(Dns)}: a client-side refusal, never a server's failure. */
-    static final class LogicalHostLookupException extends UnknownHostException {
-        private static final long serialVersionUID = 1L;
-
-        LogicalHostLookupException(String message) {
-            super(message);
-        }
-    }
-
-    /**
-     * Wraps the body of a request that must not be replayed, to know whether a try wrote it: a connect
-     * failure after the body was written (following a redirect) does not allow a retry.
-     */
-    private static final class SendTracking extends RequestBody {
-        private final RequestBody delegate;
-        volatile boolean written;
-
-        SendTracking(RequestBody delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public okhttp3.MediaType contentType() {
-            return delegate.contentType();
-        }
-
-        @Override
-        public long contentLength() throws IOException {
-            return delegate.contentLength();
-        }
-
-        @Override
-        public void writeTo(okio.BufferedSink sink) throws IOException {
-            written = true;
-            delegate.writeTo(sink);
-        }
-
-        @Override
-        public boolean isDuplex() {
-            return delegate.isDuplex();
-        }
-
-        @Override
-        public boolean isOneShot() {
-            return delegate.isOneShot();
-        }
-    }
-
-    /**
-     * Wraps the cookie jar of a try of a request that must not be replayed, to know whether the request was
-     * answered: OkHttp's bridge loads cookies once per request it sends, so a second load within one try
-     * is a follow-up (a redirect being followed, or OkHttp retrying on its own), after which a connect
-     * failure does not mean that the request was not sent. Erring this way only forgoes a retry.
-     */
-    private static final class FollowUpDetector implements CookieJar {
-        private final CookieJar delegate;
-        volatile int requests;
-
-        FollowUpDetector(CookieJar delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<Cookie> loadForRequest(HttpUrl url) {
-            requests++; // one try at a time per call
-            return delegate.loadForRequest(url);
-        }
-
-        @Override
-        public void saveFromResponse(HttpUrl url, List<Cookie> cookies) {
-            delegate.saveFromResponse(url, cookies);
-        }
-    }
-
-    /**
-     * The client's cookie jar as seen by the rest of the chain, which works with the server's URL: cookies
-     * are loaded for the logical URL (without lb4j's sticky cookie), and host-only cookies a server sets are
-     * saved for the logical host, so that every server of the pool shares the client's cookies for it, as
-     * behind a reverse proxy.
-     */
-    private static final class LogicalCookieJar implements CookieJar {
-        private final CookieJar delegate;
-        private final HttpUrl logical;
-        private final String sticky;
-
-        LogicalCookieJar(CookieJar delegate, HttpUrl logical, String sticky) {
-            this.delegate = delegate;
-            this.logical = logical;
-            this.sticky = sticky;
-        }
-
-        @Override
-        public List<Cookie> loadForRequest(HttpUrl serverUrl) {
-            List<Cookie> all = delegate.loadForRequest(logical);
-            if (sticky == null || all.isEmpty()) {
-                return all;
-            }
-            List<Cookie> kept = new ArrayList<>(all.size());
-            for (Cookie c : all) {
-                if (!c.name().equals(sticky)) {
-                    kept.add(c);
-                }
-            }
-            return kept;
-        }
-
-        @Override
-        public void saveFromResponse(HttpUrl serverUrl, List<Cookie> cookies) {
-            List<Cookie> forLogical = new ArrayList<>(cookies.size());
-            List<Cookie> forServer = new ArrayList<>(0);
-            for (Cookie c : cookies) {
-                if (c.hostOnly()) {
-                    forLogical.add(new Cookie.Builder(c).hostOnlyDomain(logical.host()).build());
-                } else {
-                    forServer.add(c); // a Domain cookie OkHttp validated against the server's host: keep it there
-                }
-            }
-            if (!forLogical.isEmpty()) {
-                delegate.saveFromResponse(logical, forLogical);
-            }
-            if (!forServer.isEmpty()) {
-                delegate.saveFromResponse(serverUrl, forServer);
-            }
-        }
-    }
-
-    private static String withoutCookie(String header, String name) {
-        StringBuilder sb = new StringBuilder(header.length());
-        for (String pair : header.split(";")) {
-            String p = pair.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq > 0 && p.substring(0, eq).trim().equals(name)) {
-                continue;
-            }
-            if (sb.length() > 0) {
-                sb.append("; ");
-            }
-            sb.append(p);
-        }
-        return sb.toString();
-    }
-
-    // ------------------------------------------------------------------ classification
-
-    private enum Failure { NOT_SENT, TIMEOUT, OTHER }
-
-    private static Failure classify(IOException e) {
-        if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof UnknownHostException
-                || e instanceof PortUnreachableException || e instanceof SSLHandshakeException) {
-            return Failure.NOT_SENT;
-        }
-        if (e instanceof SocketTimeoutException) {
-            String m = e.getMessage();
-            return m != null && m.toLowerCase(Locale.ROOT).contains("connect timed out") ? Failure.NOT_SENT : Failure.TIMEOUT;
-        }
-        return Failure.OTHER;
-    }
-
-    /** Slack for recognising the call timeout: the time a call may spend before this interceptor runs. */
-    private static final long CALL_TIMEOUT_SLACK_NANOS = 5_000_000L;
-
-    /**
-     * Whether the try failed because OkHttp's call timeout ({@code callTimeout}) fired: the call was
-     * cancelled and its time budget has run out. OkHttp cancels the call when the timeout fires, so the
-     * try fails with whatever the cancelled socket threw ("Socket closed"); only above all interceptors
-     * is it turned into an {@link InterruptedIOException} "timeout". The budget started when the call
-     * was executed, at most a few interceptors before {@code started}.
-     */
-    private static boolean isCallTimeout(Chain chain, long started) {
-        long budget = chain.call().timeout().timeoutNanos();
-        return budget > 0 && chain.call().isCanceled()
-                && System.nanoTime() - started >= budget - Math.min(CALL_TIMEOUT_SLACK_NANOS, budget / 10);
-    }
-
-    /** Whether {@code e} is the calling thread being interrupted, not a timeout: a drop, never retried. */
-    private static boolean isInterrupt(IOException e) {
-        return Thread.currentThread().isInterrupted()
-                || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException));
-    }
-
-    private static boolean isIdempotent(Request request) {
-        Idempotent tag = request.tag(Idempotent.class);
-        if (tag != null) {
-            return tag == Idempotent.YES;
-        }
-        return IDEMPOTENT_METHODS.contains(request.method());
-    }
-
-    private static IOException withSuppressed(IOException e, List<Throwable> earlier) {
-        if (earlier != null) {
-            for (Throwable t : earlier) {
-                if (t != e) {
-                    e.addSuppressed(t);
-                }
-            }
-        }
-        return e;
-    }
-
-    private static List<Throwable> add(List<Throwable> list, Throwable t) {
-        List<Throwable> l = list == null ? new ArrayList<>(2) : list;
-        l.add(t);
-        return l;
-    }
-
-    private static boolean in(boolean[] table, int code) {
-        return code >= 0 && code < table.length && table[code];
-    }
-
-    private static boolean[] table(Set<Integer> codes) {
-        boolean[] t = new boolean[600];
-        for (int c : codes) {
-            t[c] = true;
-        }
-        return t;
-    }
-
-    private static Set<Integer> defaultFailureStatuses() {
-        Set<Integer> s = new TreeSet<>();
-        s.add(500);
-        for (int c = 502; c <= 599; c++) {
-            s.add(c);
-        }
-        return Collections.unmodifiableSet(s);
-    }
-
-    /**
-     * Whether {@code prefix} matches {@code path}, segment-aware: {@code /static} matches {@code /static}
-     * and {@code /static/x} but not {@code /staticfoo}; {@code /static/} matches {@code /static/x}; {@code /}
-     * matches everything.
-     */
-    static boolean matches(String prefix, String path) {
-        if (prefix.equals("/")) {
-            return true;
-        }
-        if (!path.startsWith(prefix)) {
-            return false;
-        }
-        return path.length() == prefix.length() || prefix.endsWith("/") || path.charAt(prefix.length()) == '/';
-    }
-
-    private String describeAll() {
-        List<String> all = new ArrayList<>();
-        for (Route[] routes : routesByHost.values()) {
-            all.add(describe(routes));
-        }
-        return String.join(", ", all);
-    }
-
-    private static String describe(Route[] routes) {
-        List<String> parts = new ArrayList<>(routes.length);
-        for (Route r : routes) {
-            parts.add(r.host + r.prefix + " -> pool '" + r.pool.name() + "'");
-        }
-        return parts.toString();
-    }
-
     @Override
     public String toString() {
-        return "LoadBalancingInterceptor" + describeAll();
-    }
-
-    // ------------------------------------------------------------------ configuration
-
-    /** One layer-7 route. Immutable. */
-    private static final class Route {
-        final String host;
-        final String prefix;
-        final Pool pool;
-        final RetryBudget budget;
-        final StickyTokens sticky;
-
-        Route(String host, String prefix, Pool pool, RetryBudget budget, StickyTokens sticky) {
-            this.host = host;
-            this.prefix = prefix;
-            this.pool = pool;
-            this.budget = budget;
-            this.sticky = sticky;
-        }
-    }
-
-    private static final class RouteSpec {
-        final String prefix;
-        final Pool pool;
-
-        RouteSpec(String prefix, Pool pool) {
-            this.prefix = prefix;
-            this.pool = pool;
-        }
+        return "LoadBalancingInterceptor" + routes;
     }
 
     /**
      * Builds a {@link LoadBalancingInterceptor}. Every setter validates at once and its
-     * {@link IllegalArgumentException} names the property, the value and what is allowed.
-     * Not thread-safe.
+     * {@link IllegalArgumentException} names the property, the value and what is allowed. Not thread-safe.
      */
     public static final class Builder {
-        private final Map<String, List<RouteSpec>> routes = new LinkedHashMap<>();
+        private final RouteTable.Builder routes = new RouteTable.Builder();
         private int maxTries = DEFAULT_MAX_TRIES;
+        private int maxRequeues = DEFAULT_MAX_REQUEUES;
         private boolean retryOnTimeout = true;
         private Set<Integer> retryStatuses = DEFAULT_RETRY_STATUSES;
         private Set<Integer> failureStatuses = DEFAULT_FAILURE_STATUSES;
         private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
+        private RetryBudgetConfig requeueBudget = DEFAULT_REQUEUE_BUDGET;
         private Ticker ticker = Ticker.system();
         private boolean preserveHostHeader;
         private String stickyCookie;
@@ -826,60 +346,18 @@ public final class LoadBalancingInterceptor implements Interceptor {
          * Adds a layer-7 route: requests for {@code logicalHost} whose path starts with {@code pathPrefix}
          * (segment-aware: {@code /static} matches {@code /static} and {@code /static/x}, not
          * {@code /staticfoo}) go to {@code pool}. The prefix is compared with the request's encoded path, in
-         * the same form: {@code /café} matches {@code http://web/café/x}. A host's routes are tried in the order they were added;
-         * the first match wins; a request no route matches fails with {@link NoRouteIOException}.
+         * the same form: {@code /café} matches {@code http://web/café/x}. A host's routes are tried in the
+         * order they were added; the first match wins; a request no route matches fails with
+         * {@link NoRouteIOException}.
          *
          * @throws IllegalArgumentException for an invalid host name, a prefix not starting with {@code /}
          *                                  or containing white space, {@code ?}, {@code #} or a {@code .} or
-         *                                  {@code ..} segment, a null pool, a
-         *                                  duplicate route, or a route an earlier route of the host
-         *                                  makes unreachable
+         *                                  {@code ..} segment, a null pool, a duplicate route, or a route an
+         *                                  earlier route of the host makes unreachable
          */
         public Builder route(String logicalHost, String pathPrefix, Pool pool) {
-            String host = Checks.hostname("logicalHost", logicalHost);
-            Checks.notNull("pathPrefix", pathPrefix);
-            if (!pathPrefix.startsWith("/") || pathPrefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '?'
-                    || c == '#')) {
-                throw new IllegalArgumentException("pathPrefix must start with '/' and contain no white space, '?' or '#',"
-                        + " was " + Checks.quote(pathPrefix));
-            }
-            pathPrefix = encodedPrefix(pathPrefix);
-            Checks.notNull("pool", pool);
-            List<RouteSpec> list = routes.computeIfAbsent(host, h -> new ArrayList<>());
-            for (RouteSpec r : list) {
-                if (r.prefix.equals(pathPrefix)) {
-                    throw new IllegalArgumentException("logicalHost '" + host + "' is already mapped for path prefix '"
-                            + pathPrefix + "' (to pool '" + r.pool.name() + "'); duplicate logical names are not allowed");
-                }
-                if (matches(r.prefix, pathPrefix)) {
-                    throw new IllegalArgumentException("route " + host + pathPrefix + " -> pool '" + pool.name()
-                            + "' is unreachable: the earlier route " + host + r.prefix + " matches every path it would"
-                            + " (first match wins; add more specific prefixes first)");
-                }
-            }
-            list.add(new RouteSpec(pathPrefix, pool));
+            routes.add(logicalHost, pathPrefix, pool);
             return this;
-        }
-
-        /**
-         * The prefix in the form requests are matched in ({@link HttpUrl#encodedPath()}): {@code /café} is
-         * {@code /caf%C3%A9}, an already encoded prefix stays as it is.
-         */
-        private static String encodedPrefix(String pathPrefix) {
-            for (String segment : pathPrefix.split("[/\\\\]", -1)) {
-                if (segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase("%2e")
-                        || segment.equalsIgnoreCase("%2e%2e") || segment.equalsIgnoreCase(".%2e")
-                        || segment.equalsIgnoreCase("%2e.")) {
-                    throw new IllegalArgumentException("pathPrefix must not contain '.' or '..' segments, was "
-                            + Checks.quote(pathPrefix));
-                }
-            }
-            try {
-                return new HttpUrl.Builder().scheme("http").host("h").encodedPath(pathPrefix).build().encodedPath();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("pathPrefix is not a valid URL path, was " + Checks.quote(pathPrefix)
-                        + ": " + e.getMessage(), e);
-            }
         }
 
         /**
@@ -892,9 +370,23 @@ public final class LoadBalancingInterceptor implements Interceptor {
             return this;
         }
 
-        /** 1 to {@value LoadBalancingInterceptor#MAX_MAX_TRIES}: tries per call, the first included; default {@value LoadBalancingInterceptor#DEFAULT_MAX_TRIES}; 1 disables retries. */
+        /**
+         * 1 to {@value LoadBalancingInterceptor#MAX_MAX_TRIES}: tries per call that may reach a server, the
+         * first included; default {@value LoadBalancingInterceptor#DEFAULT_MAX_TRIES}; 1 disables retries.
+         * Requeues after connect failures are not counted here (see {@link #maxRequeues(int)}).
+         */
         public Builder maxTries(int maxTries) {
             this.maxTries = Checks.inRange("maxTries", maxTries, 1, MAX_MAX_TRIES);
+            return this;
+        }
+
+        /**
+         * 0 to {@value LoadBalancingInterceptor#MAX_MAX_REQUEUES}: new tries per call after tries that never
+         * reached a server (connect failures); default {@value LoadBalancingInterceptor#DEFAULT_MAX_REQUEUES};
+         * 0 disables requeues. A call never tries a server twice, so the pool's size bounds them too.
+         */
+        public Builder maxRequeues(int maxRequeues) {
+            this.maxRequeues = Checks.inRange("maxRequeues", maxRequeues, 0, MAX_MAX_REQUEUES);
             return this;
         }
 
@@ -906,20 +398,21 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
         /**
          * Statuses (100 to 599) on which an idempotent, replayable request is retried on another server;
-         * default {@link LoadBalancingInterceptor#DEFAULT_RETRY_STATUSES} (502, 503, 504; add 429 for nginx {@code http_429}); empty
-         * for none.
+         * default {@link LoadBalancingInterceptor#DEFAULT_RETRY_STATUSES} (502, 503, 504; add 429 for nginx
+         * {@code http_429}); empty for none.
          */
         public Builder retryStatuses(Collection<Integer> statuses) {
-            this.retryStatuses = statuses("retryStatuses", statuses);
+            this.retryStatuses = RetryPolicy.statuses("retryStatuses", statuses);
             return this;
         }
 
         /**
          * Statuses (100 to 599) that count as a failure of the server for passive health; default
-         * {@link LoadBalancingInterceptor#DEFAULT_FAILURE_STATUSES} (500, 502–599). Add 429 to treat throttling as unhealthy.
+         * {@link LoadBalancingInterceptor#DEFAULT_FAILURE_STATUSES} (500, 502–599). Add 429 to treat
+         * throttling as unhealthy.
          */
         public Builder failureStatuses(Collection<Integer> statuses) {
-            this.failureStatuses = statuses("failureStatuses", statuses);
+            this.failureStatuses = RetryPolicy.statuses("failureStatuses", statuses);
             return this;
         }
 
@@ -929,7 +422,16 @@ public final class LoadBalancingInterceptor implements Interceptor {
             return this;
         }
 
-        /** The time source of the retry budgets; default {@link Ticker#system()}, tests pass a {@code ManualTicker}. */
+        /**
+         * The requeue budget's settings (tries after connect failures); each pool gets its own budget.
+         * Default {@link LoadBalancingInterceptor#DEFAULT_REQUEUE_BUDGET} (200% of requests plus 20 per second).
+         */
+        public Builder requeueBudget(RetryBudgetConfig config) {
+            this.requeueBudget = Checks.notNull("requeueBudget", config);
+            return this;
+        }
+
+        /** The time source of the budgets; default {@link Ticker#system()}, tests pass a {@code ManualTicker}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Checks.notNull("ticker", ticker);
             return this;
@@ -937,22 +439,23 @@ public final class LoadBalancingInterceptor implements Interceptor {
 
         /**
          * Turns on cookie session persistence with a cookie of this name (an RFC 6265 token, e.g.
-         * {@code "SRV"}). See the class documentation.
+         * {@code "SRV"}): the interceptor inserts a cookie whose value is an opaque token for the server that
+         * answered (an HMAC of the pool name and server id under a secret, revealing neither id nor address),
+         * saved in the client's {@code CookieJar} under the logical URL and added to the response; read from
+         * the request's {@code Cookie} header or that jar and removed from the request sent to the server. A
+         * forged, stale or unknown token is ignored (a normal pick, and a new cookie); a server no longer
+         * eligible gets a normal pick and a new cookie.
          */
         public Builder stickyCookie(String cookieName) {
-            Checks.notNull("stickyCookie", cookieName);
-            if (cookieName.isEmpty() || !cookieName.chars().allMatch(Builder::tokenChar)) {
-                throw new IllegalArgumentException("stickyCookie must be a non-empty cookie name of letters, digits and"
-                        + " !#$%&'*+-.^_`|~, was " + Checks.quote(cookieName));
-            }
-            this.stickyCookie = cookieName;
+            this.stickyCookie = Checks.token("stickyCookie", cookieName,
+                    "a non-empty cookie name of letters, digits and !#$%&'*+-.^_`|~");
             return this;
         }
 
         /**
-         * The secret (at least {@value LoadBalancingInterceptor#MIN_SECRET_BYTES} bytes) under which sticky tokens are computed; set the
-         * same secret on every client instance that must honour the others' cookies. Default: 32 random bytes
-         * per interceptor. Requires {@link #stickyCookie(String)}.
+         * The secret (at least {@value LoadBalancingInterceptor#MIN_SECRET_BYTES} bytes) under which sticky
+         * tokens are computed; set the same secret on every client instance that must honour the others'
+         * cookies. Default: 32 random bytes per interceptor. Requires {@link #stickyCookie(String)}.
          */
         public Builder stickySecret(byte[] secret) {
             Checks.notNull("stickySecret", secret);
@@ -964,14 +467,13 @@ public final class LoadBalancingInterceptor implements Interceptor {
             return this;
         }
 
-        /** A request header whose value becomes the pick's hash key when there is no {@link RequestKey} tag. */
+        /**
+         * A request header whose value becomes the pick's hash key ({@link PickContext#ofKey(String)}) when
+         * there is no {@link RequestKey} tag; a hashing strategy then maps a key to the same server while
+         * it is healthy.
+         */
         public Builder hashKeyHeader(String headerName) {
-            Checks.notNull("hashKeyHeader", headerName);
-            if (headerName.isEmpty() || !headerName.chars().allMatch(Builder::tokenChar)) {
-                throw new IllegalArgumentException("hashKeyHeader must be a non-empty header name, was "
-                        + Checks.quote(headerName));
-            }
-            this.hashKeyHeader = headerName;
+            this.hashKeyHeader = Checks.token("hashKeyHeader", headerName, "a non-empty header name");
             return this;
         }
 
@@ -988,24 +490,6 @@ public final class LoadBalancingInterceptor implements Interceptor {
                 throw new IllegalArgumentException("stickySecret is set but stickyCookie is not; set stickyCookie(name)");
             }
             return new LoadBalancingInterceptor(this);
-        }
-
-        private static Set<Integer> statuses(String field, Collection<Integer> statuses) {
-            Checks.notNull(field, statuses);
-            Set<Integer> set = new TreeSet<>();
-            for (Integer s : statuses) {
-                if (s == null || s < 100 || s > 599) {
-                    throw new IllegalArgumentException(field + " must contain HTTP statuses in [100, 599], had " + s
-                            + " in " + statuses);
-                }
-                set.add(s);
-            }
-            return Collections.unmodifiableSet(set);
-        }
-
-        private static boolean tokenChar(int c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
     }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code minRetriesPerSecond × ttl + percentCanRetry × requests}. Time comes from the injected
  * {@link Ticker}.
  *
- * <p>{@link LoadBalancingInterceptor} keeps one budget per pool. Logs (slf4j) only when the budget
+ * <p>{@link LoadBalancingInterceptor} keeps two budgets per pool: one for retries of requests that
+ * reached a server, one for requeues of tries that failed to connect. Logs (slf4j) only when the budget
  * becomes exhausted and when it is available again: that is, at least one {@code ttl} later, once
  * {@code min(10, 20% of the reserve)} tokens (at least one) are available, so that a budget hovering
  * around empty under sustained failures does not log on every few requests. The budget itself always
@@ -32,6 +33,7 @@ public final class RetryBudget {
     private static final long TOKEN = 1000;
 
     private final String name;
+    private final String kind;
     private final RetryBudgetConfig config;
     private final Ticker ticker;
     private final long slotNanos;
@@ -50,6 +52,12 @@ public final class RetryBudget {
      * @param ticker the time source
      */
     public RetryBudget(String name, RetryBudgetConfig config, Ticker ticker) {
+        this("retry", name, config, ticker);
+    }
+
+    /** A budget whose logs call it a {@code kind} budget ("requeue budget of 'orders' exhausted"). */
+    RetryBudget(String kind, String name, RetryBudgetConfig config, Ticker ticker) {
+        this.kind = kind;
         this.name = Checks.notNull("name", name);
         this.config = Checks.notNull("config", config);
         this.ticker = Checks.notNull("ticker", ticker);
@@ -104,11 +112,11 @@ public final class RetryBudget {
         }
         if (changed) {
             if (ok) {
-                log.info("retry budget of '{}' available again", name);
+                log.info("{} budget of '{}' available again", kind, name);
             } else {
-                log.warn("retry budget of '{}' exhausted: retries may add {}% of the requests of the last {} plus {} per "
-                        + "second; not retrying", name, config.percentCanRetry() * 100, config.ttl(),
-                        config.minRetriesPerSecond());
+                log.warn("{} budget of '{}' exhausted: it allows {}% of the requests of the last {} plus {} per "
+                        + "second; not trying another server", kind, name, config.percentCanRetry() * 100,
+                        config.ttl(), config.minRetriesPerSecond());
             }
         }
         return ok;
@@ -167,6 +175,6 @@ public final class RetryBudget {
 
     @Override
     public String toString() {
-        return "RetryBudget[" + name + ", " + config + ", available=" + available() + "]";
+        return "RetryBudget[" + kind + ", " + name + ", " + config + ", available=" + available() + "]";
     }
 }

@@ -29,18 +29,35 @@ import java.util.Map;
  * the pool for the resolved server with {@link io.lb4j.api.PickContext#preferring(String)}, which the
  * pool honours in O(1) while that server is eligible and otherwise answers with a normal pick.
  *
+ * <p>{@link #close()} unregisters the listener at once (the interceptor's {@code close()}).
+ *
  * <p>Thread-safe: lookups read a volatile immutable table; rebuilds are synchronized.
  */
 final class StickyTokens {
     private final Pool pool;
     private final SecretKeySpec key;
+    private final MembershipListener listener;
     private volatile boolean dirty = true;
+    private volatile boolean closed;
     private volatile Table table;
 
     StickyTokens(Pool pool, byte[] secret) {
         this.pool = pool;
         this.key = new SecretKeySpec(secret, "HmacSHA256");
-        pool.addListener(new MembershipListener(this, pool));
+        this.listener = new MembershipListener(this, pool);
+        pool.addListener(listener);
+    }
+
+    /**
+     * Unregisters the pool listener and drops the token table; afterwards no token resolves. Idempotent.
+     * The pool itself is left open: it belongs to the caller.
+     */
+    void close() {
+        closed = true;
+        pool.removeListener(listener);
+        synchronized (this) {
+            table = null;
+        }
     }
 
     /**
@@ -70,7 +87,7 @@ final class StickyTokens {
 
     /** The member id a token names, or null when it names no current member. */
     String resolve(String token) {
-        return table().idByToken.get(token);
+        return closed ? null : table().idByToken.get(token);
     }
 
     /** The token for a member id (computed if the member joined after the last rebuild). */
@@ -84,6 +101,9 @@ final class StickyTokens {
         if (t == null || dirty) {
             synchronized (this) {
                 t = table;
+                if (closed) {
+                    return new Table(Map.of(), Map.of());
+                }
                 if (t == null || dirty) {
                     dirty = false; // a change during the rebuild sets it again
                     t = build();

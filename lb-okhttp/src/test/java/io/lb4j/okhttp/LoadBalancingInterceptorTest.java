@@ -107,11 +107,11 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
 
     @Test
     void prefixWithoutTrailingSlashMatchesWholeSegmentsOnly() {
-        assertThat(LoadBalancingInterceptor.matches("/static", "/static")).isTrue();
-        assertThat(LoadBalancingInterceptor.matches("/static", "/static/x")).isTrue();
-        assertThat(LoadBalancingInterceptor.matches("/static", "/staticfoo")).isFalse();
-        assertThat(LoadBalancingInterceptor.matches("/static/", "/static")).isFalse();
-        assertThat(LoadBalancingInterceptor.matches("/", "/anything")).isTrue();
+        assertThat(RouteTable.matches("/static", "/static")).isTrue();
+        assertThat(RouteTable.matches("/static", "/static/x")).isTrue();
+        assertThat(RouteTable.matches("/static", "/staticfoo")).isFalse();
+        assertThat(RouteTable.matches("/static/", "/static")).isFalse();
+        assertThat(RouteTable.matches("/", "/anything")).isTrue();
     }
 
     @Test
@@ -206,19 +206,23 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
     }
 
     @Test
-    void guardDnsRefusesLogicalNamesSoAnAbsoluteRedirectCannotLeaveThePool() {
+    void absoluteRedirectToTheLogicalUrlIsRefusedBeforeAnyLookup() {
         Backend a = backend("a");
         a.handler = r -> r.getUrl().encodedPath().equals("/old")
-                ? new mockwebserver3.MockResponse.Builder().code(302).addHeader("Location", "http://orders/new").build()
+                ? new mockwebserver3.MockResponse.Builder().code(302).addHeader("Location", "http://orders/new?t=1").build()
                 : Backend.ok("a " + r.getUrl().encodedPath());
         LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), List.of(a));
         LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
         OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).build();
 
         assertThatThrownBy(() -> client.newCall(get("http://orders/old")).execute())
-                .isInstanceOf(java.net.UnknownHostException.class)
-                .hasMessageContaining("'orders' is an lb4j logical host name");
+                .isInstanceOfSatisfying(RedirectRefusedException.class, e -> {
+                    assertThat(e.logicalHost()).isEqualTo("orders");
+                    assertThat(e.target()).isEqualTo("http://orders:80/new"); // never the query
+                    assertThat(e).hasMessageContaining("server a").hasMessageContaining("'orders'");
+                });
         assertThat(dns.lookups).doesNotContain("orders");
+        assertThat(a.hits.get()).isEqualTo(1);
         assertThat(orders.stats("a").failures()).isZero(); // the server answered; the client refused the redirect
         assertThat(orders.stats("a").drops()).isEqualTo(1);
     }

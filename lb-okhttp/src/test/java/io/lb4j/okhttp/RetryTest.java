@@ -316,11 +316,11 @@ class RetryTest extends InterceptorTestBase {
         Backend b = backend("b");
         Backend gone = backend("gone");
         int gonePort = gone.port();
-        gone.close();
-        // Post/Redirect/Get to a host that refuses connections: a connect failure after the POST was sent
+        // Post/Redirect/Get to a member that refuses connections: a connect failure after the POST was sent
         a.handler = r -> new MockResponse.Builder().code(303)
                 .addHeader("Location", "http://127.0.0.1:" + gonePort + "/receipt").build();
-        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b, gone));
+        gone.close();
         OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
 
         assertThatThrownBy(() -> client.newCall(post("http://orders/orders", "charge")).execute())
@@ -452,11 +452,11 @@ class RetryTest extends InterceptorTestBase {
         Backend b = backend("b");
         Backend gone = backend("gone");
         int gonePort = gone.port();
-        gone.close();
-        // a 302 to a host that refuses connections: a connect failure after the request was answered
+        // a 302 to a member that refuses connections: a connect failure after the request was answered
         a.handler = r -> new MockResponse.Builder().code(302)
                 .addHeader("Location", "http://127.0.0.1:" + gonePort + "/elsewhere").build();
-        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b, gone));
+        gone.close();
         OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
         Request once = new Request.Builder().url("http://orders/charge").method(method, null)
                 .tag(Idempotent.class, Idempotent.NO).build();
