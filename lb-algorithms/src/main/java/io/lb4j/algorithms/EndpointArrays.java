@@ -112,6 +112,15 @@ final class EndpointArrays {
         return r;
     }
 
+    /**
+     * An endpoint's load for load-aware strategies: its requests in flight plus its
+     * {@link Endpoint#consecutiveFailures()}, so that a server that fails fast (and so never has anything
+     * in flight) does not look idle and attract traffic.
+     */
+    static int load(Endpoint e) {
+        return e.inFlight() + e.consecutiveFailures();
+    }
+
     /** Whether every weight equals the first one. */
     static boolean allEqual(double[] weights) {
         for (int i = 1; i < weights.length; i++) {

@@ -30,6 +30,9 @@ import java.util.random.RandomGenerator;
  * in the strategy, starting at a value drawn from the injected {@link RandomGenerator}, so it survives
  * republishes and clients started together do not all favour the same server.
  *
+ * <p><b>Failures count as load:</b> an endpoint's load is its in-flight count plus its
+ * {@link Endpoint#consecutiveFailures()}, so a server that fails fast does not look idle.
+ *
  * <p><b>Cost:</b> per pick O(n): one atomic increment and a scan reading the endpoints' in-flight
  * counters, which stops at the first idle endpoint (nothing can beat 0, so the choice is the one the full
  * LVS scan would make); no allocation. Per {@code newPicker} O(n).
@@ -100,12 +103,12 @@ public final class LeastConnections implements Strategy {
             int n = es.length;
             int i = Math.floorMod(start.getAndIncrement(), n);
             Endpoint least = es[i];
-            int leastLoad = least.inFlight();
+            int leastLoad = EndpointArrays.load(least);
             for (int k = 1; k < n && leastLoad > 0; k++) { // nothing beats an idle server: stop at the first
                 if (++i == n) {
                     i = 0;
                 }
-                int load = es[i].inFlight();
+                int load = EndpointArrays.load(es[i]);
                 if (load < leastLoad) {
                     least = es[i];
                     leastLoad = load;

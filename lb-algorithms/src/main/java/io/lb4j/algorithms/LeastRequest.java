@@ -143,11 +143,6 @@ public final class LeastRequest implements Strategy {
     }
 
     /** Envoy's unweighted pick: fewest in flight among choiceCount samples, the first two distinct. */
-    /** In flight plus the failure penalty; see the class comment. */
-    static int busy(Endpoint e) {
-        return e.inFlight() + e.consecutiveFailures();
-    }
-
     private static final class UnweightedPicker implements Picker {
         private final Endpoint[] endpoints;
         private final int choiceCount;
@@ -169,15 +164,15 @@ public final class LeastRequest implements Strategy {
                 second++;
             }
             Endpoint best = es[first];
-            int bestLoad = busy(best);
-            int load = busy(es[second]);
+            int bestLoad = EndpointArrays.load(best);
+            int load = EndpointArrays.load(es[second]);
             if (load < bestLoad) {
                 best = es[second];
                 bestLoad = load;
             }
             for (int c = 2; c < choiceCount; c++) {
                 Endpoint e = es[random.nextInt(n)];
-                load = busy(e);
+                load = EndpointArrays.load(e);
                 if (load < bestLoad) {
                     best = e;
                     bestLoad = load;
@@ -203,12 +198,12 @@ public final class LeastRequest implements Strategy {
             int n = es.length;
             int i = random.nextInt(n);
             Endpoint best = es[i];
-            int bestLoad = busy(best);
+            int bestLoad = EndpointArrays.load(best);
             for (int k = 1; k < n; k++) {
                 if (++i == n) {
                     i = 0;
                 }
-                int load = busy(es[i]);
+                int load = EndpointArrays.load(es[i]);
                 if (load < bestLoad) {
                     best = es[i];
                     bestLoad = load;
@@ -257,7 +252,7 @@ public final class LeastRequest implements Strategy {
         }
 
         private double load(Endpoint e) {
-            double inFlight = Math.max(0, busy(e));
+            double inFlight = Math.max(0, EndpointArrays.load(e));
             return unitBias ? inFlight : Math.pow(inFlight, bias);
         }
 

@@ -29,14 +29,14 @@ final class LocalityCommon {
         int n = endpoints.length;
         int i = (int) Math.floorMod(start, (long) n);
         Endpoint least = endpoints[i];
-        double leastLoad = least.inFlight();
+        double leastLoad = EndpointArrays.load(least);
         double leastWeight = least.weight();
         for (int k = 1; k < n; k++) {
             if (++i == n) {
                 i = 0;
             }
             Endpoint e = endpoints[i];
-            double load = e.inFlight();
+            double load = EndpointArrays.load(e);
             double weight = e.weight();
             if (leastLoad * weight > load * leastWeight) {
                 least = e;
@@ -53,9 +53,9 @@ final class LocalityCommon {
      * ({@code inFlight × 2 < weight}). So a busy server keeps its keys while every server is busy.
      */
     static boolean overloaded(Endpoint dest, Endpoint[] endpoints) {
-        if (dest.inFlight() > dest.weight()) {
+        if (EndpointArrays.load(dest) > dest.weight()) {
             for (Endpoint d : endpoints) {
-                if (d.inFlight() * 2.0 < d.weight()) {
+                if (EndpointArrays.load(d) * 2.0 < d.weight()) {
                     return true;
                 }
             }

@@ -205,7 +205,7 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
                     continue;
                 }
                 Endpoint e = endpoints[i];
-                double load = e.inFlight();
+                double load = EndpointArrays.load(e);
                 double weight = e.weight();
                 if (least == null || leastLoad * weight > load * leastWeight) {
                     least = e;
@@ -230,7 +230,7 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
                     return k;
                 }
                 Endpoint e = endpoints[i];
-                double load = e.inFlight();
+                double load = EndpointArrays.load(e);
                 double weight = e.weight();
                 if (most < 0 || mostLoad * weight < load * mostWeight) {
                     most = k;

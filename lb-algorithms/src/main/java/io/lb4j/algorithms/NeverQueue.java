@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Weights are read once per {@code newPicker}; in-flight counts are read live on every pick.
  *
+ * <p><b>Failures count as load:</b> an endpoint's load is its in-flight count plus its
+ * {@link Endpoint#consecutiveFailures()}, so a server that fails fast never looks idle.
+ *
  * <p><b>Cost:</b> per pick O(n) at worst (the scan stops at the first idle endpoint): one atomic increment,
  * two multiplications per endpoint scanned; no allocation. Per {@code newPicker} O(n).
  *
@@ -89,7 +92,7 @@ public final class NeverQueue implements Strategy {
             int n = es.length;
             int i = Math.floorMod(start.getAndIncrement(), n);
             Endpoint first = es[i];
-            int firstLoad = first.inFlight();
+            int firstLoad = EndpointArrays.load(first);
             if (firstLoad <= 0) {
                 return first;
             }
@@ -99,7 +102,7 @@ public final class NeverQueue implements Strategy {
                 if (++i == n) {
                     i = 0;
                 }
-                int inFlight = es[i].inFlight();
+                int inFlight = EndpointArrays.load(es[i]);
                 if (inFlight <= 0) {
                     return es[i]; // idle: never queue behind anything
                 }

@@ -24,6 +24,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>Weights are read once per {@code newPicker}; in-flight counts are read live on every pick.
  *
+ * <p><b>Failures count as load:</b> an endpoint's load is its in-flight count plus its
+ * {@link Endpoint#consecutiveFailures()}, so a server that fails fast does not look idle.
+ *
  * <p><b>Cost:</b> per pick O(n): one atomic increment and a scan with two multiplications per endpoint;
  * no allocation. Per {@code newPicker} O(n).
  *
@@ -94,12 +97,12 @@ public final class ShortestExpectedDelay implements Strategy {
             int n = es.length;
             int i = Math.floorMod(start.getAndIncrement(), n);
             int least = i;
-            double leastLoad = es[i].inFlight() + 1.0;
+            double leastLoad = EndpointArrays.load(es[i]) + 1.0;
             for (int k = 1; k < n; k++) {
                 if (++i == n) {
                     i = 0;
                 }
-                double load = es[i].inFlight() + 1.0;
+                double load = EndpointArrays.load(es[i]) + 1.0;
                 // (inFlight + 1) / weight, compared by cross-multiplication as in ip_vs_sed.c
                 if (load * ws[least] < leastLoad * ws[i]) {
                     least = i;

@@ -27,6 +27,9 @@ import java.util.random.RandomGenerator;
  * <p>Weights are read once per {@code newPicker} (they change only when the pool republishes); in-flight
  * counts are read live on every pick.
  *
+ * <p><b>Failures count as load:</b> an endpoint's load is its in-flight count plus its
+ * {@link Endpoint#consecutiveFailures()}, so a server that fails fast does not look idle.
+ *
  * <p><b>Cost:</b> per pick O(n): one atomic increment, a scan with two multiplications per endpoint that
  * stops at the first idle endpoint (its ratio 0 cannot be beaten, so the choice is the full scan's); no
  * allocation. Per {@code newPicker} O(n).
@@ -96,12 +99,12 @@ public final class WeightedLeastConnections implements Strategy {
             int n = es.length;
             int i = Math.floorMod(start.getAndIncrement(), n);
             int least = i;
-            double leastLoad = es[i].inFlight();
+            double leastLoad = EndpointArrays.load(es[i]);
             for (int k = 1; k < n && leastLoad > 0; k++) { // an idle server's ratio 0 cannot be beaten
                 if (++i == n) {
                     i = 0;
                 }
-                double load = es[i].inFlight();
+                double load = EndpointArrays.load(es[i]);
                 // load / ws[i] < leastLoad / ws[least], by cross-multiplication as in ip_vs_wlc.c
                 if (load * ws[least] < leastLoad * ws[i]) {
                     least = i;

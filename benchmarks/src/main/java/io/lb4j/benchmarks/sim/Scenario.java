@@ -23,7 +23,13 @@ public enum Scenario {
      * time starts 5 times the mean and falls linearly to the mean over 20 s. It joins with a 20 s slow
      * start ({@code Server.slowStart}).
      */
-    COLD_JOIN("one joins cold");
+    COLD_JOIN("one joins cold"),
+    /**
+     * Server 0 answers every request with an immediate error (1 ms), and the pool runs with passive health
+     * off: only the failure penalty (a failure is charged as a slow call, and as load) keeps latency- and
+     * load-aware strategies from flooding it.
+     */
+    FAILS_FAST_UNGUARDED("one fails fast, no passive health");
 
     private final String label;
 

@@ -274,6 +274,18 @@ public final class SimMain {
                         !Double.isNaN(x) && x < 0.01));
             }
         }
+        Map<String, SimResult> unguarded = all.get(Scenario.FAILS_FAST_UNGUARDED);
+        if (unguarded != null) {
+            for (SimResult r : unguarded.values()) {
+                if (!LATENCY_AWARE.contains(r.strategy())) {
+                    continue;
+                }
+                double fair = 1.0 / r.picks().size();
+                double share = r.share("s0");
+                lines.add(verdict("fails fast, no passive health: s0 under its fair share (" + r.strategy() + ")",
+                        String.format(Locale.ROOT, "%.1f%% vs fair %.1f%%", 100 * share, 100 * fair), share < fair));
+            }
+        }
         if (lines.isEmpty()) {
             return;
         }
@@ -284,6 +296,11 @@ public final class SimMain {
         lines.forEach(out::println);
         out.println();
     }
+
+    /** Strategies that read latency or load, so a failure penalty must steer them. */
+    private static final Set<String> LATENCY_AWARE = Set.of("peak-ewma", "ewma", "p2c-ewma", "least-request",
+            "lc", "least-connections", "wlc", "weighted-least-connections", "sed", "shortest-expected-delay",
+            "nq", "never-queue");
 
     private static SimResult pick(Map<String, SimResult> m, String... names) {
         if (m == null) {

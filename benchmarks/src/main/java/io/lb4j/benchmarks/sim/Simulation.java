@@ -10,7 +10,9 @@ import io.lb4j.api.PickContext;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolBuilder;
+import io.lb4j.pool.PoolConfig;
 import org.HdrHistogram.Histogram;
 
 import java.time.Duration;
@@ -130,7 +132,9 @@ public final class Simulation {
             Strategy strategy = factory.create(strategyName, Randoms.seeded(config.seed() ^ 0x5DEECE66DL), ticker);
             PoolBuilder builder = LoadBalancingPool.builder("sim")
                     .strategy(strategy)
-                    .config(config.poolConfig())
+                    .config(scenario == Scenario.FAILS_FAST_UNGUARDED
+                            ? PoolConfig.from(config.poolConfig()).passiveHealth(PassiveHealth.disabled()).build()
+                            : config.poolConfig())
                     .ticker(ticker)
                     .scheduleHealthChecks(false);
             int n = config.servers();
@@ -262,7 +266,8 @@ public final class Simulation {
                 schedule(now + FAST_FAILURE_NANOS, FAILED, s, r);
                 return;
             }
-            if (scenario == Scenario.FAIL_FAST && s.index == 0 && faults.nextDouble() < 0.5) {
+            if (scenario == Scenario.FAIL_FAST && s.index == 0 && faults.nextDouble() < 0.5
+                    || scenario == Scenario.FAILS_FAST_UNGUARDED && s.index == 0) {
                 r.cause = SERVER_ERROR;
                 schedule(now + FAST_FAILURE_NANOS, FAILED, s, r);
                 return;

@@ -120,4 +120,17 @@ class SimulationTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("healthy").hasMessageContaining("'meteor'");
     }
+
+    @Test
+    void aServerFailingFastGetsUnderItsFairShareFromLatencyAwareStrategiesWithoutPassiveHealth() {
+        // 4 servers, s0 fails every request in 1 ms, passive health off: the failure penalty alone steers
+        SimConfig config = small().build();
+        Simulation sim = new Simulation(config, io.lb4j.benchmarks.StrategyCatalog::create);
+        for (String strategy : new String[] {"peak-ewma", "least-request", "least-connections"}) {
+            SimResult r = sim.run(Scenario.FAILS_FAST_UNGUARDED, strategy);
+            assertThat(r.share("s0")).as(strategy).isLessThan(0.25);
+        }
+        SimResult rr = sim.run(Scenario.FAILS_FAST_UNGUARDED, "round-robin");
+        assertThat(rr.share("s0")).isCloseTo(0.25, within(0.01)); // blind to failures: its full share
+    }
 }
