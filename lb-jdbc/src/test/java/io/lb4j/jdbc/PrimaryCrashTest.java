@@ -49,13 +49,14 @@ class PrimaryCrashTest {
         for (AutoCloseable c : closeables) {
             c.close();
         }
+        ReplicaRoutingDataSource.byName("crash-lb").ifPresent(ReplicaRoutingDataSource::close); // cached by LbDriver
         if (!answers(PRIMARY_PORT)) {
             Cluster.script("restart", "primary");
         }
         Cluster.awaitHealthyReplication(3);
     }
 
-    private static boolean answers(int port) {
+    static boolean answers(int port) {
         try (Connection c = Cluster.direct(port)) {
             return c.isValid(1);
         } catch (SQLException e) {
@@ -68,7 +69,7 @@ class PrimaryCrashTest {
         return c;
     }
 
-    private static final String FAST = "&lb.checkInterval=200ms&lb.checkTimeout=500ms";
+    static final String FAST = "&lb.checkInterval=200ms&lb.checkTimeout=500ms";
 
     private HikariDataSource hikariOverLbUrl(String name) {
         HikariConfig c = new HikariConfig();
@@ -143,10 +144,14 @@ class PrimaryCrashTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop.set(true);
-            for (Thread t : threads) {
-                t.join(10_000);
+            try {
+                for (Thread t : threads) {
+                    t.join(10_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
