@@ -51,12 +51,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       so callers do not see the failure.</li>
  *   <li>With no eligible replica, reads go to the primary ({@link Builder#readFromPrimaryWhenNoReplicas})
  *       or fail with an {@link SQLException} saying why. With the primary down, read-only work continues on
- *       the replicas and read-write work fails with an {@link SQLException} naming the primary.</li>
+ *       the replicas (a replica whose IO thread only reconnects stays readable, see
+ *       {@link ReadsWhenPrimaryDown}) and read-write work fails with an {@link SQLException} naming the
+ *       primary's host and port.</li>
+ *   <li>Who is primary is the {@link Topology}'s to say ({@link Builder#failover}, default on): every node's
+ *       role is probed, writes follow a replica promoted while the primary is unreachable or read-only when it
+ *       is the only writable node that does not replicate, and two such nodes are split brain: writes fail
+ *       with an {@link SQLException} saying so. {@link #setPrimary(String)} switches by hand.</li>
+ *   <li>Operations: {@link #stats()}, {@link #byName(String)} and a JMX bean per routing ({@link RoutingMXBean}).</li>
  *   <li>Optional {@link ReadYourWrites} (GTID wait or time window).</li>
  * </ul>
  *
- * <p>The nodes' data sources belong to the caller: {@link #close()} stops health checking and closes no
- * node data source. Passwords are never part of this class's logs, messages or {@code toString()}.
+ * <p>The nodes' data sources belong to the caller: {@link #close()} stops health and role checking,
+ * unregisters the JMX bean and closes no node data source. Passwords are never part of this class's logs, messages or {@code toString()}.
  *
  * <p>Thread-safe; the connections it hands out are, like JDBC connections, for one thread at a time.
  */

@@ -56,6 +56,8 @@ final class Topology implements AutoCloseable {
     private final Map<String, NodeRole> roles = new ConcurrentHashMap<>();
     private final Object lock = new Object();
     private final AtomicBoolean roundQueued = new AtomicBoolean();
+    /** The last probe of each node; a node whose probe still runs is not probed again (one in flight per node). */
+    private final Map<String, Future<NodeRole>> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService probes;
     private final ScheduledExecutorService scheduler;
     private volatile View view;
@@ -142,7 +144,9 @@ final class Topology implements AutoCloseable {
         List<Node> nodes = new ArrayList<>(ds.nodes.values());
         List<Future<NodeRole>> futures = new ArrayList<>(nodes.size());
         for (Node n : nodes) {
-            futures.add(probes.submit(() -> RoleProbe.probe(n.dataSource, timeout, ds.ticker)));
+            Future<NodeRole> f = inFlight.compute(n.name(), (k, prev) -> prev != null && !prev.isDone() ? prev
+                    : probes.submit(() -> RoleProbe.probe(n.dataSource, timeout, ds.ticker)));
+            futures.add(f);
         }
         long deadline = System.nanoTime() + timeout.toNanos() + TimeUnit.MILLISECONDS.toNanos(200);
         for (int i = 0; i < nodes.size(); i++) {
@@ -150,7 +154,6 @@ final class Topology implements AutoCloseable {
             try {
                 r = futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                futures.get(i).cancel(true);
                 r = NodeRole.unreachable("unreachable: role probe timed out after " + timeout, ds.ticker.read());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -209,7 +212,10 @@ final class Topology implements AutoCloseable {
         }
     }
 
-    /** Non-primary nodes that replicate belong to the replicas' pool; the primary does not. */
+    /**
+     * Non-primary nodes that replicate belong to the replicas' pool (without discovery: every non-primary
+     * node, its health probes decide); the primary does not.
+     */
     private void reconcileReplicas(Node primary) {
         for (Node n : ds.nodes.values()) {
             boolean member = ds.replicaPool.server(n.name()).isPresent();
@@ -217,8 +223,9 @@ final class Topology implements AutoCloseable {
             try {
                 if (n == primary && member) {
                     ds.replicaPool.remove(n.name());
-                } else if (n != primary && !member && r != null && r.reachable() && r.replicating()) {
-                    log.info("{}: {} replicates from {}: it takes reads", ds.name, n.describe(false), r.source());
+                } else if (n != primary && !member && (!discovery || r != null && r.reachable() && r.replicating())) {
+                    log.info("{}: {} {}: it takes reads", ds.name, n.describe(false),
+                            r == null ? "is no longer the primary" : "replicates from " + r.source());
                     ds.replicaPool.add(n.server);
                 }
             } catch (RuntimeException e) { // closed, or changed concurrently by addReplica/removeReplica
