@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -168,46 +169,64 @@ final class Topology implements AutoCloseable {
         evaluate();
     }
 
+    /**
+     * The outcome of one round of role probes: who is primary, the split-brain message (or null), and why the
+     * primary moved (null when it did not). Immutable.
+     */
+    record Decision(Node primary, String splitBrain, String moved) {
+    }
+
+    /**
+     * The rules, as a pure function of the current primary and the last role of every node (a node with no
+     * role yet counts as nothing): two or more writable nodes that do not replicate are split brain (nothing
+     * moves); otherwise a primary that is unreachable, read-only or replicating gives way to the only other
+     * writable node that does not replicate, if there is exactly one.
+     */
+    static Decision decide(Node primary, Collection<Node> nodes, Map<String, NodeRole> roles) {
+        List<Node> writable = new ArrayList<>();
+        for (Node n : nodes) {
+            NodeRole r = roles.get(n.name());
+            if (r != null && r.writableSource()) {
+                writable.add(n);
+            }
+        }
+        if (writable.size() >= 2) {
+            List<String> names = new ArrayList<>();
+            for (Node n : writable) {
+                names.add(n.label());
+            }
+            Collections.sort(names);
+            return new Decision(primary, "split brain: " + String.join(" and ", names) + " are all writable"
+                    + " (@@global.read_only=OFF) and not replicating; writes are refused until exactly one is", null);
+        }
+        NodeRole pr = roles.get(primary.name());
+        if (pr != null && (!pr.reachable() || pr.readOnly() || pr.replicating()) && writable.size() == 1 && writable.get(0) != primary) {
+            Node next = writable.get(0);
+            return new Decision(next, null, "primary " + primary.label() + " is " + pr.roleName() + " and "
+                    + next.server.address() + " is the only writable node that does not replicate");
+        }
+        return new Decision(primary, null, null);
+    }
+
     private void evaluate() {
         synchronized (lock) {
             if (closed) {
                 return;
             }
             View old = view;
-            Node primary = old.primary();
-            List<Node> writable = new ArrayList<>();
-            for (Node n : ds.nodes.values()) {
-                NodeRole r = roles.get(n.name());
-                if (r != null && r.writableSource()) {
-                    writable.add(n);
-                }
+            Decision d = decide(old.primary(), ds.nodes.values(), roles);
+            Node primary = d.primary();
+            if (d.moved() != null) {
+                move(old.primary(), primary, d.moved());
             }
-            NodeRole pr = roles.get(primary.name());
-            String splitBrain = null;
-            if (writable.size() >= 2) {
-                List<String> names = new ArrayList<>();
-                for (Node n : writable) {
-                    names.add(n.describe(false).replace("replica '", "'"));
-                }
-                Collections.sort(names);
-                splitBrain = "split brain: " + String.join(" and ", names) + " are all writable (@@global.read_only=OFF) and"
-                        + " not replicating; writes are refused until exactly one is";
-            } else if (pr != null && (!pr.reachable() || pr.readOnly() || pr.replicating())
-                    && writable.size() == 1 && writable.get(0) != primary) {
-                Node next = writable.get(0);
-                move(primary, next, "primary " + primary.describe(true) + " is " + (pr.reachable() ? pr.roleName() : "unreachable")
-                        + " and " + next.server.address() + " is the only writable node that does not replicate");
-                primary = next;
-                pr = roles.get(primary.name());
-            }
+            String splitBrain = d.splitBrain();
             if (splitBrain != null && !splitBrain.equals(old.splitBrain())) {
                 log.error("{}: {}", ds.name, splitBrain);
             } else if (splitBrain == null && old.splitBrain() != null) {
                 log.info("{}: split brain resolved: writes go to {}", ds.name, primary.describe(true));
             }
-            boolean readOnly = pr != null && pr.reachable() && pr.readOnly();
-            boolean unreachable = pr != null && !pr.reachable();
-            view = new View(primary, splitBrain, readOnly, unreachable);
+            NodeRole pr = roles.get(primary.name());
+            view = new View(primary, splitBrain, pr != null && pr.reachable() && pr.readOnly(), pr != null && !pr.reachable());
             reconcileReplicas(primary);
         }
     }
