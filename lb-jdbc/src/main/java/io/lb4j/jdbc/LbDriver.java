@@ -62,7 +62,8 @@ import java.util.regex.Pattern;
  *   <tr><td>lb.readYourWrites</td><td>off</td><td>{@code session} (GTID wait) or a window such as {@code 2s}</td></tr>
  *   <tr><td>lb.readYourWritesScope</td><td>connection</td><td>{@code connection} or {@code thread}</td></tr>
  *   <tr><td>lb.readYourWritesTimeout</td><td>1s</td><td>GTID wait on a replica before reading from the primary</td></tr>
- *   <tr><td>lb.checkInterval / lb.checkTimeout</td><td>2s / 1s</td><td>health probe interval and timeout</td></tr>
+ *   <tr><td>lb.checkInterval / lb.checkTimeout</td><td>2s / 1s</td><td>health and role probe interval and timeout (a promoted
+ *       replica takes writes within about one interval)</td></tr>
  *   <tr><td>lb.rise / lb.fall</td><td>2 / 3</td><td>passed / failed probes that restore / eject a node</td></tr>
  *   <tr><td>lb.maxFails / lb.failTimeout</td><td>1 / 10s</td><td>nginx passive health on connection failures (0 = off)</td></tr>
  *   <tr><td>lb.maxEjectionPercent</td><td>100</td><td>largest share of replicas health checking may eject</td></tr>
