@@ -89,7 +89,7 @@ final class ReadRouter {
         List<String> tried = new ArrayList<>();
         SQLException errors = null;
         String why = null;
-        int attempts = Math.max(1, ds.replicaPool.servers().size());
+        int attempts = Math.max(1, ds.nodes.size());
         for (int i = 0; i < attempts; i++) {
             Lease lease;
             try {
