@@ -8,7 +8,24 @@
 #   mariadb-replicas.sh up            (re)create and start the cluster, wait until it replicates
 #   mariadb-replicas.sh down [--purge] stop the nodes this script started (by pid file);
 #                                      --purge also deletes their data directories
-#   mariadb-replicas.sh status        show which nodes are running (exit 0 if all three are, 3 otherwise)
+#   mariadb-replicas.sh status        show which nodes are running, with their role (read_only, source)
+#                                      (exit 0 if all three are, 3 otherwise)
+#
+# Failover rehearsal (NODE and SOURCE are primary, replica1 or replica2):
+#   mariadb-replicas.sh kill NODE      kill -9 the node's mariadbd (by its pid file), wait until it is gone
+#   mariadb-replicas.sh restart NODE [--replica-of SOURCE]
+#                                      start a stopped node on its data directory; the primary comes back
+#                                      writable and not replicating unless --replica-of is given, a replica
+#                                      read-only; --replica-of starts it read-only and replicating from SOURCE
+#                                      (MASTER_USE_GTID=slave_pos, from its own binlog position)
+#   mariadb-replicas.sh promote NODE   STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only=0 (a new primary)
+#   mariadb-replicas.sh repoint NODE SOURCE
+#                                      STOP SLAVE; CHANGE MASTER TO SOURCE ... MASTER_USE_GTID=slave_pos;
+#                                      START SLAVE (read_only=1), then wait until its threads run
+#   mariadb-replicas.sh up             resets everything to the initial topology (primary + 2 replicas)
+#
+# A rehearsal: kill primary; promote replica1; repoint replica2 replica1;
+#              restart primary --replica-of replica1; status; up (back to the start)
 #
 # Environment (defaults in brackets):
 #   LB4J_MARIADB_DIR        base directory                  [/tmp/lb4j-mariadb]
@@ -257,7 +274,7 @@ init_node() {
 }
 
 start_node() {
-  local node=$1 dir port
+  local node=$1 read_only=${2:-} dir port
   dir=$(node_dir "$node"); port=${PORT[$node]}
   if port_in_use "$port"; then
     die "port $port for $node is already in use by another process (set LB4J_DB_*_PORT)"
@@ -292,9 +309,9 @@ start_node() {
     --table-open-cache=400
   )
   [[ $(id -u) -ne 0 ]] || args+=(--user=root)
-  if [[ "$node" != primary ]]; then
-    args+=(--read-only --log-slave-updates)
-  fi
+  [[ -n "$read_only" ]] || { [[ "$node" == primary ]] && read_only=0 || read_only=1; }
+  args+=(--log-slave-updates)
+  (( read_only == 0 )) || args+=(--read-only)
   # setsid: detach from the caller's process group / terminal so the node outlives this script.
   # 9>&-: do not hand the script's lock fd to the server.
   setsid "$MARIADBD" "${args[@]}" </dev/null >>"$dir/stdout.log" 2>&1 9>&- &
@@ -488,6 +505,89 @@ wait_all() {
   (( rc == 0 )) || die "$1 failed"
 }
 
+# ---------------------------------------------------------------- failover rehearsal
+
+check_node() {
+  local n
+  for n in "${NODES[@]}"; do [[ "$1" == "$n" ]] && return 0; done
+  die "unknown node '$1': allowed ${NODES[*]}"
+}
+
+cmd_kill() {
+  [[ $# -eq 1 ]] || usage
+  check_node "$1"
+  local node=$1 pid deadline
+  resolve_bins || true
+  pid=$(node_pid "$node") || die "$node is not running"
+  kill -KILL "$pid"
+  deadline=$(( $(date +%s) + STOP_TIMEOUT ))
+  while kill -0 "$pid" 2>/dev/null; do
+    (( $(date +%s) < deadline )) || die "$node (pid $pid) still alive ${STOP_TIMEOUT}s after SIGKILL"
+    sleep 0.05
+  done
+  log "killed $node (pid $pid) with SIGKILL"
+}
+
+cmd_restart() {
+  local node=${1:-} source=""
+  [[ -n "$node" ]] || usage
+  shift
+  check_node "$node"
+  case "${1:-}" in
+    "") ;;
+    --replica-of) [[ $# -eq 2 ]] || usage; check_node "$2"; source=$2
+                  [[ "$source" != "$node" ]] || die "$node cannot replicate from itself" ;;
+    *) die "unknown option for restart: $1 (allowed: --replica-of SOURCE)" ;;
+  esac
+  resolve_bins || die "mariadbd is not installed (run up first)"
+  [[ -d "$(node_datadir "$node")" ]] || die "$node has no data directory (run up first)"
+  ! node_pid "$node" >/dev/null || die "$node is already running"
+  if [[ -n "$source" ]]; then start_node "$node" 1; else start_node "$node"; fi
+  wait_ready "$node"
+  if [[ -n "$source" ]]; then
+    # A former primary has no replication position of its own: start from what its binlog holds.
+    sql "$node" "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL gtid_slave_pos=@@gtid_binlog_pos;" \
+      || die "preparing $node as a replica failed"
+    repoint "$node" "$source"
+  fi
+  log "restarted $node (pid $(node_pid "$node" || echo '?'))${source:+ as a replica of $source}"
+}
+
+cmd_promote() {
+  [[ $# -eq 1 ]] || usage
+  check_node "$1"
+  resolve_bins || die "mariadbd is not installed (run up first)"
+  sql "$1" "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only=0;" || die "promoting $1 failed"
+  log "promoted $1: not replicating, read_only=0"
+}
+
+repoint() {
+  local node=$1 source=$2 rp deadline io_sql
+  rp=$(sql_str "$REPL_PASSWORD")
+  sql "$node" "STOP SLAVE; SET GLOBAL read_only=1;
+    CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${PORT[$source]},
+      MASTER_USER='$REPL_USER', MASTER_PASSWORD='$rp',
+      MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1;
+    START SLAVE;" || die "re-pointing $node to $source failed"
+  deadline=$(( $(date +%s) + SYNC_TIMEOUT ))
+  while :; do
+    io_sql=$(slave_status "$node" | awk -F': ' \
+      '$1=="Slave_IO_Running" { io=$2 } $1=="Slave_SQL_Running" { s=$2 } END { print io "/" s }')
+    [[ "$io_sql" == "Yes/Yes" ]] && break
+    if (( $(date +%s) >= deadline )); then replica_diag "$node"; die "$node: replication threads are $io_sql"; fi
+    sleep 0.1
+  done
+  log "$node replicates from $source (127.0.0.1:${PORT[$source]})"
+}
+
+cmd_repoint() {
+  [[ $# -eq 2 ]] || usage
+  check_node "$1"; check_node "$2"
+  [[ "$1" != "$2" ]] || die "$1 cannot replicate from itself"
+  resolve_bins || die "mariadbd is not installed (run up first)"
+  repoint "$1" "$2"
+}
+
 # ---------------------------------------------------------------- down / status
 
 cmd_down() {
@@ -515,10 +615,11 @@ cmd_status() {
     if pid=$(node_pid "$node"); then
       running=$(( running + 1 ))
       rss=$(rss_kib "$pid"); extra=""
-      if [[ "$node" != primary && -n "${MARIADB:-}" ]]; then
-        extra=$(slave_status "$node" 2>/dev/null | awk -F': ' \
-          '$1=="Slave_IO_Running" { io=$2 } $1=="Slave_SQL_Running" { s=$2 } $1=="Seconds_Behind_Master" { b=$2 }
-           END { if (io != "") printf "io=%s sql=%s behind=%s", io, s, b }' || true)
+      if [[ -n "${MARIADB:-}" ]]; then
+        extra="read_only=$(sql "$node" 'SELECT @@global.read_only' 2>/dev/null || echo '?') "
+        extra+=$(slave_status "$node" 2>/dev/null | awk -F': ' \
+          '$1=="Master_Port" { p=$2 } $1=="Slave_IO_Running" { io=$2 } $1=="Slave_SQL_Running" { s=$2 } $1=="Seconds_Behind_Master" { b=$2 }
+           END { if (io != "") printf "source=127.0.0.1:%s io=%s sql=%s behind=%s", p, io, s, b; else printf "not replicating" }' || true)
       fi
       printf '%-9s running  pid=%-8s %s:%s rss=%sMiB %s\n' "$node" "$pid" "$DB_HOST" "${PORT[$node]}" \
         "$(( ${rss:-0} / 1024 ))" "$extra"
@@ -547,6 +648,10 @@ main() {
     up) [[ $# -eq 0 ]] || usage; cmd_up ;;
     down) cmd_down "$@" ;;
     status) cmd_status ;;
+    kill) cmd_kill "$@" ;;
+    restart) cmd_restart "$@" ;;
+    promote) cmd_promote "$@" ;;
+    repoint) cmd_repoint "$@" ;;
     -h|--help|help) usage ;;
     *) usage ;;
   esac

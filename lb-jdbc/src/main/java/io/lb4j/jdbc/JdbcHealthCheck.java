@@ -3,6 +3,7 @@ package io.lb4j.jdbc;
 import io.lb4j.api.HealthCheck;
 import io.lb4j.api.HealthCheckResult;
 import io.lb4j.api.Server;
+import io.lb4j.api.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,15 +18,24 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
  * The JDBC active health probe: borrows a connection from the server's {@link DataSource}, runs
  * {@code SELECT 1} with a query timeout and, for replicas, reads {@code SHOW REPLICA STATUS} (falling back to
  * {@code SHOW SLAVE STATUS} on servers older than MariaDB 10.5 / MySQL 8.0.22). A replica fails the probe
- * when its IO or SQL thread is not running, when {@code Seconds_Behind_Master} is NULL (not replicating) or
- * exceeds {@code maxLag}, or when replication is not configured at all. The pool's rise/fall turn probe
- * results into ejection and recovery.
+ * when its SQL thread is not running or reports an error ({@code Last_SQL_Errno}), when its IO thread is
+ * stopped ({@code No}), when {@code Seconds_Behind_Master} exceeds {@code maxLag}, or when replication is not
+ * configured at all. The pool's rise/fall turn probe results into ejection and recovery.
+ *
+ * <p>A replica whose IO thread is only reconnecting ({@code Connecting}: its source is gone) while its SQL
+ * thread runs has applied everything it received; it does not depend on the primary being alive. Its lag
+ * is then unknown but bounded: the lag it last had plus the time since the probe first saw the IO thread
+ * reconnecting. While the primary is known down that replica passes under
+ * {@link ReadsWhenPrimaryDown#SERVE_STALE} (reads go on, stale) and fails under
+ * {@link ReadsWhenPrimaryDown#FAIL}; while the primary is up (only this replica lost it), {@code maxLag}
+ * applies to that growing lag.
  *
  * <p>Each probe sets the connection's network timeout to the probe timeout, so a server that stops
  * answering cannot block a probe thread. When the server's own connection pool has no free connection in
@@ -56,6 +66,11 @@ public final class JdbcHealthCheck implements HealthCheck {
     private final Map<String, Long> lags = new ConcurrentHashMap<>();
     private final Map<String, String> verdicts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> legacySyntax = new ConcurrentHashMap<>();
+    /** Per server: {ticker nanos when its IO thread was first seen reconnecting, lag in seconds it had then}. */
+    private final Map<String, long[]> sourceLost = new ConcurrentHashMap<>();
+    private final Ticker ticker;
+    private final BooleanSupplier primaryDown;
+    private final ReadsWhenPrimaryDown readsWhenPrimaryDown;
 
     /**
      * @param name             used in log lines (the routing data source's name)
@@ -64,6 +79,16 @@ public final class JdbcHealthCheck implements HealthCheck {
      * @param maxLag           the largest acceptable {@code Seconds_Behind_Master}; null for no limit
      */
     public JdbcHealthCheck(String name, Function<String, DataSource> dataSources, boolean replicationCheck, Duration maxLag) {
+        this(name, dataSources, replicationCheck, maxLag, Ticker.system(), () -> false, ReadsWhenPrimaryDown.SERVE_STALE);
+    }
+
+    /**
+     * @param ticker               the clock for the lag of a replica whose IO thread reconnects
+     * @param primaryDown          whether the primary is known down now (its probes fail)
+     * @param readsWhenPrimaryDown what such a replica does while the primary is known down
+     */
+    JdbcHealthCheck(String name, Function<String, DataSource> dataSources, boolean replicationCheck, Duration maxLag,
+                    Ticker ticker, BooleanSupplier primaryDown, ReadsWhenPrimaryDown readsWhenPrimaryDown) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, was " + name);
         }
@@ -77,6 +102,9 @@ public final class JdbcHealthCheck implements HealthCheck {
         this.dataSources = dataSources;
         this.replicationCheck = replicationCheck;
         this.maxLag = maxLag;
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.primaryDown = Objects.requireNonNull(primaryDown, "primaryDown");
+        this.readsWhenPrimaryDown = Objects.requireNonNull(readsWhenPrimaryDown, "readsWhenPrimaryDown");
     }
 
     @Override
@@ -88,10 +116,14 @@ public final class JdbcHealthCheck implements HealthCheck {
             throw new IllegalArgumentException("timeout must be a positive duration, was " + timeout);
         }
         HealthCheckResult r = probe(server, timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout);
-        String kind = r.healthy() ? "ok" : r.detail().replaceAll("[0-9]+", "#");
+        boolean stale = r.healthy() && r.detail().startsWith("IO thread reconnecting");
+        String kind = stale ? (r.detail().contains("primary down") ? "stale, primary down" : "stale")
+                : r.healthy() ? "ok" : r.detail().replaceAll("[0-9]+", "#");
         String before = verdicts.put(server.id(), kind);
         if (!kind.equals(before)) {
-            if (r.healthy()) {
+            if (stale) {
+                log.warn("{}: {} lost its replication source and stays readable: {}", name, server.id(), r.detail());
+            } else if (r.healthy()) {
                 if (before != null) {
                     log.info("{}: {} is healthy again ({})", name, server.id(), r.detail());
                 }
@@ -176,15 +208,30 @@ public final class JdbcHealthCheck implements HealthCheck {
             int io = column(md, "Slave_IO_Running", "Replica_IO_Running");
             int sql = column(md, "Slave_SQL_Running", "Replica_SQL_Running");
             int lag = column(md, "Seconds_Behind_Master", "Seconds_Behind_Source");
+            int sqlErrno = column(md, "Last_SQL_Errno");
+            int sqlError = column(md, "Last_SQL_Error");
             int rows = 0;
             long worst = 0;
+            boolean reconnecting = false;
             while (status.next()) {
                 rows++;
                 String ioState = io > 0 ? status.getString(io) : null;
                 String sqlState = sql > 0 ? status.getString(sql) : null;
-                if (!"Yes".equalsIgnoreCase(ioState) || !"Yes".equalsIgnoreCase(sqlState)) {
+                long errno = sqlErrno > 0 ? status.getLong(sqlErrno) : 0;
+                if (errno != 0) {
                     lags.remove(id);
+                    return HealthCheckResult.fail("replication error " + errno + ": "
+                            + (sqlError > 0 ? String.valueOf(status.getString(sqlError)) : "(no message)"));
+                }
+                boolean ioReconnecting = "Connecting".equalsIgnoreCase(ioState) || "Preparing".equalsIgnoreCase(ioState);
+                if (!"Yes".equalsIgnoreCase(sqlState) || !("Yes".equalsIgnoreCase(ioState) || ioReconnecting)) {
+                    lags.remove(id);
+                    sourceLost.remove(id);
                     return HealthCheckResult.fail("replication stopped: IO thread " + ioState + ", SQL thread " + sqlState);
+                }
+                if (ioReconnecting) {
+                    reconnecting = true;
+                    continue;
                 }
                 long seconds = lag > 0 ? status.getLong(lag) : 0;
                 if (lag > 0 && status.wasNull()) {
@@ -195,14 +242,38 @@ public final class JdbcHealthCheck implements HealthCheck {
             }
             if (rows == 0) {
                 lags.remove(id);
+                sourceLost.remove(id);
                 return HealthCheckResult.fail("not a replica: SHOW REPLICA STATUS is empty");
             }
+            if (reconnecting) {
+                return reconnecting(id, worst);
+            }
+            sourceLost.remove(id);
             lags.put(id, worst);
             if (maxLag != null && worst > 0 && Duration.ofSeconds(worst).compareTo(maxLag) > 0) {
                 return HealthCheckResult.fail("replication lag " + worst + "s > maxLag " + maxLag.getSeconds() + "s");
             }
             return HealthCheckResult.pass("replicating, lag " + worst + "s");
         }
+    }
+
+    /** The IO thread reconnects, the SQL thread runs: lag unknown but bounded (see the class comment). */
+    private HealthCheckResult reconnecting(String id, long otherChannelsLag) {
+        long now = ticker.read();
+        Long before = lags.get(id);
+        long[] lost = sourceLost.computeIfAbsent(id, k -> new long[]{now, before == null ? 0 : before});
+        long seconds = Math.max(otherChannelsLag, lost[1] + Math.max(0, now - lost[0]) / 1_000_000_000L);
+        lags.put(id, seconds);
+        if (primaryDown.getAsBoolean()) {
+            if (readsWhenPrimaryDown == ReadsWhenPrimaryDown.FAIL) {
+                return HealthCheckResult.fail("IO thread reconnecting, primary down and readsWhenPrimaryDown=fail");
+            }
+            return HealthCheckResult.pass("IO thread reconnecting, primary down: serving stale reads (lag >= " + seconds + "s)");
+        }
+        if (maxLag != null && seconds > 0 && Duration.ofSeconds(seconds).compareTo(maxLag) > 0) {
+            return HealthCheckResult.fail("IO thread reconnecting for " + seconds + "s > maxLag " + maxLag.getSeconds() + "s");
+        }
+        return HealthCheckResult.pass("IO thread reconnecting, lag >= " + seconds + "s");
     }
 
     private static boolean isSyntaxError(SQLException e) {

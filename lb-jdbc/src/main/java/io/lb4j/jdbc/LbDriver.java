@@ -90,12 +90,19 @@ import java.util.regex.Pattern;
  *   <tr><td>lb.readYourWrites</td><td>off</td><td>{@code session} (GTID wait) or a window such as {@code 2s}</td></tr>
  *   <tr><td>lb.readYourWritesScope</td><td>connection</td><td>{@code connection} or {@code thread}</td></tr>
  *   <tr><td>lb.readYourWritesTimeout</td><td>1s</td><td>GTID wait on a replica before reading from the primary</td></tr>
- *   <tr><td>lb.checkInterval / lb.checkTimeout</td><td>2s / 1s</td><td>health probe interval and timeout</td></tr>
+ *   <tr><td>lb.checkInterval / lb.checkTimeout</td><td>2s / 1s</td><td>health and role probe interval and timeout (a promoted
+ *       replica takes writes within about one interval)</td></tr>
  *   <tr><td>lb.rise / lb.fall</td><td>2 / 3</td><td>passed / failed probes that restore / eject a node</td></tr>
  *   <tr><td>lb.maxFails / lb.failTimeout</td><td>1 / 10s</td><td>nginx passive health on connection failures (0 = off)</td></tr>
  *   <tr><td>lb.maxEjectionPercent</td><td>100</td><td>largest share of replicas health checking may eject</td></tr>
  *   <tr><td>lb.scheduleHealthChecks</td><td>true</td><td>false: probes only run on {@code checkHealthNow()}</td></tr>
- *   <tr><td>lb.name</td><td>lb:primary host:port</td><td>name in logs</td></tr>
+ *   <tr><td>lb.name</td><td>lb:primary host:port</td><td>name in logs, of the JMX bean
+ *       ({@code io.lb4j.jdbc:type=Routing,name="..."}) and for {@link ReplicaRoutingDataSource#byName}</td></tr>
+ *   <tr><td>lb.failover</td><td>true</td><td>probe every node's role ({@code @@global.read_only}, replication
+ *       source): writes follow a replica promoted while the primary is unreachable or read-only, and two writable
+ *       nodes that do not replicate refuse writes (split brain); {@code false} keeps writes on the first host</td></tr>
+ *   <tr><td>lb.readsWhenPrimaryDown</td><td>serve-stale</td><td>while the primary is down, replicas whose IO thread
+ *       reconnects keep serving reads ({@code serve-stale}) or are taken out ({@code fail})</td></tr>
  * </table>
  * Durations are {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601
  * ({@code PT5S}), from 0 to 1 day (each option may narrow that, e.g. {@code lb.checkTimeout} to 1 h). An unknown {@code lb.*} option or a bad value fails with an {@link SQLException} naming it.
@@ -127,7 +134,7 @@ public final class LbDriver implements Driver {
     static final List<String> OPTIONS = List.of("lb.strategy", "lb.maxLag", "lb.replicationCheck",
             "lb.readFromPrimaryWhenNoReplicas", "lb.readYourWrites", "lb.readYourWritesScope", "lb.readYourWritesTimeout",
             "lb.checkInterval", "lb.checkTimeout", "lb.rise", "lb.fall", "lb.maxFails", "lb.failTimeout",
-            "lb.maxEjectionPercent", "lb.scheduleHealthChecks", "lb.name");
+            "lb.maxEjectionPercent", "lb.scheduleHealthChecks", "lb.name", "lb.failover", "lb.readsWhenPrimaryDown");
 
     /** Keyed by URL and properties; its toString never shows them (they hold the password). */
     private record Key(String url, Map<String, String> properties) {
@@ -231,6 +238,14 @@ public final class LbDriver implements Driver {
         }
         if (o.containsKey("lb.scheduleHealthChecks")) {
             b.scheduleHealthChecks(bool("lb.scheduleHealthChecks", o.get("lb.scheduleHealthChecks")));
+        }
+        if (o.containsKey("lb.failover")) {
+            b.failover(bool("lb.failover", o.get("lb.failover")));
+        }
+        if (o.containsKey("lb.readsWhenPrimaryDown")) {
+            String v = o.get("lb.readsWhenPrimaryDown");
+            ReadsWhenPrimaryDown policy = call("lb.readsWhenPrimaryDown", v, () -> ReadsWhenPrimaryDown.parse(v));
+            b.readsWhenPrimaryDown(policy);
         }
         Properties props = new Properties();
         props.putAll(url.driverProperties);

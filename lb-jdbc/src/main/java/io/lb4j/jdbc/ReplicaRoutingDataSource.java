@@ -23,8 +23,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A {@link DataSource} that sends read-write work to a primary and read-only work to replicas chosen by
@@ -49,12 +51,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *       so callers do not see the failure.</li>
  *   <li>With no eligible replica, reads go to the primary ({@link Builder#readFromPrimaryWhenNoReplicas})
  *       or fail with an {@link SQLException} saying why. With the primary down, read-only work continues on
- *       the replicas and read-write work fails with an {@link SQLException} naming the primary.</li>
+ *       the replicas (a replica whose IO thread only reconnects stays readable, see
+ *       {@link ReadsWhenPrimaryDown}) and read-write work fails with an {@link SQLException} naming the
+ *       primary's host and port.</li>
+ *   <li>Who is primary is the {@link Topology}'s to say ({@link Builder#failover}, default on): every node's
+ *       role is probed, writes follow a replica promoted while the primary is unreachable or read-only when it
+ *       is the only writable node that does not replicate, and two such nodes are split brain: writes fail
+ *       with an {@link SQLException} saying so. {@link #setPrimary(String)} switches by hand.</li>
+ *   <li>Operations: {@link #stats()}, {@link #byName(String)} and a JMX bean per routing ({@link RoutingMXBean}).</li>
  *   <li>Optional {@link ReadYourWrites} (GTID wait or time window).</li>
  * </ul>
  *
- * <p>The nodes' data sources belong to the caller: {@link #close()} stops health checking and closes no
- * node data source. Passwords are never part of this class's logs, messages or {@code toString()}.
+ * <p>The nodes' data sources belong to the caller: {@link #close()} stops health and role checking,
+ * unregisters the JMX bean and closes no node data source. Passwords are never part of this class's logs, messages or {@code toString()}.
  *
  * <p>Thread-safe; the connections it hands out are, like JDBC connections, for one thread at a time.
  */
@@ -69,12 +78,15 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     public static final Duration DEFAULT_CHECK_TIMEOUT = ActiveHealth.DEFAULT_TIMEOUT;
 
     final String name;
-    final Node primary;
-    final Map<String, Node> replicas = new ConcurrentHashMap<>();
+    /** Every node, primary and replicas, by name (a promoted replica stays here, as does a demoted primary). */
+    final Map<String, Node> nodes = new ConcurrentHashMap<>();
     final LoadBalancingPool primaryPool;
     final LoadBalancingPool replicaPool;
     final JdbcHealthCheck replicaCheck;
+    final Topology topology;
     final boolean readFromPrimaryWhenNoReplicas;
+    private final List<io.lb4j.api.HealthListener> listeners = new CopyOnWriteArrayList<>();
+    private final RoutingMBean mbean;
     final ReadYourWrites readYourWrites;
     final Ticker ticker;
     final boolean retainPhysicalConnections;
@@ -83,24 +95,28 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     private volatile boolean warnedNoGtid;
     private volatile boolean closed;
 
-    /** One database node. Immutable. */
+    /** One database node; its role is the {@link Topology}'s to say. Immutable. */
     static final class Node {
         final Server server;
         final DataSource dataSource;
-        final boolean primary;
 
-        Node(Server server, DataSource dataSource, boolean primary) {
+        Node(Server server, DataSource dataSource) {
             this.server = server;
             this.dataSource = dataSource;
-            this.primary = primary;
         }
 
         String name() {
             return server.id();
         }
 
-        String describe() {
-            return (primary ? "primary '" : "replica '") + server.id() + "' (" + server.address() + ")";
+        /** {@code 'name' (host:port)} */
+        String label() {
+            return "'" + server.id() + "' (" + server.address() + ")";
+        }
+
+        /** {@code primary 'name' (host:port)} or {@code replica 'name' (host:port)} */
+        String describe(boolean asPrimary) {
+            return (asPrimary ? "primary " : "replica ") + label();
         }
     }
 
@@ -121,15 +137,15 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         this.readYourWrites = b.readYourWrites;
         this.ticker = b.ticker;
         this.retainPhysicalConnections = b.retainPhysicalConnections;
-        this.primary = new Node(b.primaryServer, b.primaryDataSource, true);
+        Node primary = new Node(b.primaryServer, b.primaryDataSource);
+        nodes.put(primary.name(), primary);
         for (Map.Entry<Server, DataSource> e : b.replicas.entrySet()) {
-            replicas.put(e.getKey().id(), new Node(e.getKey(), e.getValue(), false));
+            nodes.put(e.getKey().id(), new Node(e.getKey(), e.getValue()));
         }
-        JdbcHealthCheck primaryCheck = new JdbcHealthCheck(name, id -> primary.dataSource, false, null);
-        this.replicaCheck = new JdbcHealthCheck(name, id -> {
-            Node n = replicas.get(id);
-            return n == null ? null : n.dataSource;
-        }, b.replicationCheck, b.maxLag);
+        JdbcHealthCheck primaryCheck = new JdbcHealthCheck(name, this::dataSourceOf, false, null);
+        this.topology = new Topology(this, primary, b.failover, b.checkInterval, b.checkTimeout, b.scheduleHealthChecks);
+        this.replicaCheck = new JdbcHealthCheck(name, this::dataSourceOf, b.replicationCheck, b.maxLag, ticker,
+                topology::primaryDown, b.readsWhenPrimaryDown);
         this.primaryPool = LoadBalancingPool.builder(name + "-primary")
                 .strategy(new RoundRobin())
                 .config(PoolConfig.custom()
@@ -152,9 +168,17 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
                 .servers(b.replicas.keySet())
                 .scheduleHealthChecks(b.scheduleHealthChecks)
                 .build();
-        log.info("{}: routing to primary {} and {} replicas {} with {}, maxLag={}, readFromPrimaryWhenNoReplicas={}, {}",
-                name, primary.server.address(), replicas.size(), b.replicas.keySet().stream().map(Server::id).toList(),
-                b.strategy.name(), b.maxLag, readFromPrimaryWhenNoReplicas, readYourWrites);
+        topology.start();
+        this.mbean = RoutingMBean.register(this);
+        log.info("{}: routing to primary {} and {} replicas {} with {}, maxLag={}, readFromPrimaryWhenNoReplicas={}, {},"
+                        + " failover={}, readsWhenPrimaryDown={}",
+                name, primary.server.address(), b.replicas.size(), b.replicas.keySet().stream().map(Server::id).toList(),
+                b.strategy.name(), b.maxLag, readFromPrimaryWhenNoReplicas, readYourWrites, b.failover, b.readsWhenPrimaryDown);
+    }
+
+    private DataSource dataSourceOf(String id) {
+        Node n = nodes.get(id);
+        return n == null ? null : n.dataSource;
     }
 
     private static ActiveHealth active(JdbcHealthCheck check, Builder b) {
@@ -229,6 +253,15 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
 
     // ------------------------------------------------------------------ operations
 
+    /**
+     * The open routing named {@code name} ({@code lb.name} for a {@code jdbc:lb:} URL, {@link Builder#name} otherwise),
+     * without credentials: what a HikariCP pool over a {@code jdbc:lb:} URL routes through. The same routing is
+     * on the platform MBean server as {@code io.lb4j.jdbc:type=Routing,name="<name>"} ({@link RoutingMXBean}).
+     */
+    public static Optional<ReplicaRoutingDataSource> byName(String name) {
+        return RoutingMBean.byName(name);
+    }
+
     /** The name used in logs and pool names. */
     public String name() {
         return name;
@@ -244,8 +277,12 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return primaryPool;
     }
 
-    /** Runs one round of health probes on every node now and applies the results (rise/fall). */
+    /**
+     * Runs one round of role probes (primary discovery, split brain) and of health probes on every node now
+     * and applies the results (failover, rise/fall).
+     */
     public void checkHealthNow() {
+        topology.probeNow();
         primaryPool.checkHealthNow();
         replicaPool.checkHealthNow();
     }
@@ -254,13 +291,13 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     public void addReplica(Server server, DataSource dataSource) {
         checkArg("server", server);
         checkArg("dataSource", dataSource);
-        if (replicas.putIfAbsent(server.id(), new Node(server, dataSource, false)) != null) {
-            throw new IllegalArgumentException("'" + name + "' already has a replica named '" + server.id() + "'");
+        if (nodes.putIfAbsent(server.id(), new Node(server, dataSource)) != null) {
+            throw new IllegalArgumentException("'" + name + "' already has a node named '" + server.id() + "'");
         }
         try {
             replicaPool.add(server);
         } catch (RuntimeException e) {
-            replicas.remove(server.id());
+            nodes.remove(server.id());
             throw e;
         }
     }
@@ -277,9 +314,40 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
      */
     public boolean removeReplica(String replicaName) {
         checkArg("replicaName", replicaName);
+        if (replicaName.equals(primaryName())) {
+            throw new IllegalArgumentException("'" + replicaName + "' is the primary of '" + name + "' and cannot be removed;"
+                    + " move the primary first (setPrimary)");
+        }
         boolean was = replicaPool.remove(replicaName);
-        replicas.remove(replicaName);
+        nodes.remove(replicaName);
         return was;
+    }
+
+    /** The name of the node writes go to now. */
+    public String primaryName() {
+        return topology.view().primary().name();
+    }
+
+    /**
+     * A manual switchover: writes go to the node named {@code nodeName} from now on (a configured replica,
+     * or the old primary), which leaves the replicas' pool; the previous primary takes reads again once it
+     * replicates. Connections already on the previous primary finish their transaction there. With
+     * {@code failover} on, the role probes keep applying their rules afterwards: a read-only or unreachable
+     * target with exactly one other writable node moves on to that node, and two writable nodes are split brain.
+     *
+     * @throws IllegalArgumentException when no node has that name
+     */
+    public void setPrimary(String nodeName) {
+        checkArg("nodeName", nodeName);
+        topology.setPrimary(nodeName, "switchover requested by setPrimary");
+    }
+
+    /**
+     * The split-brain message when two or more nodes are writable and not replicating (writes are refused
+     * then), or null.
+     */
+    public String splitBrain() {
+        return topology.view().splitBrain();
     }
 
     /** Stops new reads on a replica; the future completes when no connection is checked out from it. */
@@ -303,11 +371,17 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return Collections.unmodifiableList(names);
     }
 
-    /** Every node's counters: the primary first, then the replicas in pool order. */
+    /**
+     * Every node's counters: the primary first, then the replicas in pool order. A node in neither pool (a
+     * dead old primary after a failover) is not listed until it replicates again.
+     */
     public List<NodeStats> stats() {
         List<NodeStats> list = new ArrayList<>();
+        String primaryName = primaryName();
         for (EndpointStats s : primaryPool.stats()) {
-            list.add(toStats(s, NodeStats.Role.PRIMARY, -1));
+            if (s.server().id().equals(primaryName)) {
+                list.add(toStats(s, NodeStats.Role.PRIMARY, -1));
+            }
         }
         for (EndpointStats s : replicaPool.stats()) {
             list.add(toStats(s, NodeStats.Role.REPLICA, replicaCheck.lagSeconds(s.server().id())));
@@ -315,24 +389,42 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return Collections.unmodifiableList(list);
     }
 
-    /** One node's counters, by name (the primary's name or a replica's). */
+    /**
+     * One node's counters, by name (the primary's name or a replica's).
+     *
+     * @throws IllegalArgumentException when the node is not in the primary's nor in the replicas' pool
+     */
     public NodeStats stats(String nodeName) {
         checkArg("nodeName", nodeName);
-        if (nodeName.equals(primary.name())) {
+        if (nodeName.equals(primaryName()) && primaryPool.server(nodeName).isPresent()) {
             return toStats(primaryPool.stats(nodeName), NodeStats.Role.PRIMARY, -1);
         }
         return toStats(replicaPool.stats(nodeName), NodeStats.Role.REPLICA, replicaCheck.lagSeconds(nodeName));
     }
 
-    private static NodeStats toStats(EndpointStats s, NodeStats.Role role, long lag) {
+    private NodeStats toStats(EndpointStats s, NodeStats.Role role, long lag) {
+        NodeRole r = topology.role(s.server().id());
         return new NodeStats(s.server().id(), role, s.server().address(), s.state(), s.picks(), s.inFlight(),
-                s.successes(), s.failures(), s.latencyNanos(), lag);
+                s.successes(), s.failures(), s.latencyNanos(), lag, r == null ? "not probed" : r.roleName());
     }
 
     /** Registers a listener for the replicas' health and membership events (the primary's too). */
     public void addListener(io.lb4j.api.HealthListener listener) {
+        checkArg("listener", listener);
         replicaPool.addListener(listener);
         primaryPool.addListener(listener);
+        listeners.add(listener);
+    }
+
+    /** Tells the listeners about a primary move (a listener that throws is logged and skipped). */
+    void fire(io.lb4j.api.HealthEvent event) {
+        for (io.lb4j.api.HealthListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                log.warn("{}: listener {} failed on {}", name, l, event, e);
+            }
+        }
     }
 
     /** Stops health checking. Node data sources are the caller's and are not closed. */
@@ -342,6 +434,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
             return;
         }
         closed = true;
+        RoutingMBean.unregister(mbean);
+        topology.close();
         replicaPool.close();
         primaryPool.close();
         log.info("{}: closed", name);
@@ -353,7 +447,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
 
     @Override
     public String toString() {
-        return "ReplicaRoutingDataSource[" + name + ", primary " + primary.server.address() + ", replicas "
+        return "ReplicaRoutingDataSource[" + name + ", primary " + topology.view().primary().server.address() + ", replicas "
                 + replicaNames() + ", " + replicaPool.strategy().name() + ", " + readYourWrites + "]";
     }
 
@@ -365,8 +459,9 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
 
     // ------------------------------------------------------------------ for RoutingConnection
 
-    Node replica(String id) {
-        return replicas.get(id);
+    /** The node named {@code id} (primary or replica), or null. */
+    Node node(String id) {
+        return nodes.get(id);
     }
 
     WriteMark threadMark() {
@@ -419,6 +514,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         private boolean scheduleHealthChecks = true;
         private Ticker ticker = Ticker.system();
         private boolean retainPhysicalConnections;
+        private boolean failover = true;
+        private ReadsWhenPrimaryDown readsWhenPrimaryDown = ReadsWhenPrimaryDown.SERVE_STALE;
 
         private Builder() {
         }
@@ -552,6 +649,26 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
                 throw new IllegalArgumentException("maxEjectionPercent must be in [0, 100], was " + percent);
             }
             this.maxEjectionPercent = percent;
+            return this;
+        }
+
+        /**
+         * Whether the routing discovers the primary by probing every node's role (default true): writes follow
+         * a promoted replica, and two writable nodes are refused as split brain (see {@link Topology}'s rules
+         * in the README). False keeps writes on the configured primary (or the one {@link #setPrimary} names).
+         */
+        public Builder failover(boolean value) {
+            this.failover = value;
+            return this;
+        }
+
+        /**
+         * What reads do while the primary is down and a replica's IO thread only reconnects (default
+         * {@link ReadsWhenPrimaryDown#SERVE_STALE}: the replicas keep serving what they applied).
+         */
+        public Builder readsWhenPrimaryDown(ReadsWhenPrimaryDown value) {
+            checkArg("readsWhenPrimaryDown", value);
+            this.readsWhenPrimaryDown = value;
             return this;
         }
 

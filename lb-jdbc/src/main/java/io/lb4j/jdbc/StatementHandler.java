@@ -1,6 +1,5 @@
 package io.lb4j.jdbc;
 
-import io.lb4j.jdbc.RoutingConnection.NodeConnection;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -86,7 +85,7 @@ final class StatementHandler implements InvocationHandler {
         if (!execute) {
             Object result = call(method, args, false, 0);
             if (name.equals("close")) {
-                connection.statementClosed(node, target);
+                connection.core().statementClosed(node, target);
                 recorded = null;
             } else if (recorded != null && (name.startsWith("set") || name.equals("addBatch") || name.startsWith("clear"))) {
                 recorded.add(new Object[]{method, args == null ? null : args.clone()});
@@ -94,13 +93,13 @@ final class StatementHandler implements InvocationHandler {
             return wrapResult(result);
         }
         for (int attempt = 0; ; attempt++) {
-            connection.beforeExecute(node);
+            connection.core().beforeExecute(node);
             long t0 = System.nanoTime();
             try {
                 Object result = method.invoke(target, args);
                 boolean write = name.startsWith("executeUpdate") || name.startsWith("executeLargeUpdate")
                         || name.endsWith("Batch") || (name.equals("execute") && Boolean.FALSE.equals(result));
-                connection.afterExecute(node, write, System.nanoTime() - t0);
+                connection.core().afterExecute(node, write, System.nanoTime() - t0);
                 recorded = null;
                 return wrapResult(result);
             } catch (InvocationTargetException e) {
@@ -109,8 +108,8 @@ final class StatementHandler implements InvocationHandler {
                     throw cause;
                 }
                 SQLException sql = (SQLException) cause;
-                boolean retry = recorded != null && attempt < 3 && connection.mayRetryRead(node, sql);
-                SQLException reported = connection.onError(node, sql, System.nanoTime() - t0);
+                boolean retry = recorded != null && attempt < 3 && connection.core().mayRetryRead(node, sql);
+                SQLException reported = connection.core().onError(node, sql, System.nanoTime() - t0);
                 if (!retry) {
                     throw reported;
                 }
@@ -122,9 +121,9 @@ final class StatementHandler implements InvocationHandler {
     /** Re-creates this statement on the node the connection now routes to and replays the recorded calls. */
     private void moveToAnotherNode(SQLException failure) throws SQLException {
         try {
-            NodeConnection next = connection.retarget();
+            NodeConnection next = connection.core().retarget();
             Statement fresh = factory.create(next.physical);
-            connection.statementCreated(next, fresh);
+            connection.core().statementCreated(next, fresh);
             node = next;
             target = fresh;
             for (Object[] call : recorded) {
@@ -149,7 +148,7 @@ final class StatementHandler implements InvocationHandler {
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException) {
-                throw connection.onError(node, (SQLException) cause, timed ? System.nanoTime() - t0 : 0);
+                throw connection.core().onError(node, (SQLException) cause, timed ? System.nanoTime() - t0 : 0);
             }
             throw cause;
         }
@@ -206,7 +205,7 @@ final class StatementHandler implements InvocationHandler {
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof SQLException) {
-                    throw connection.onError(node, (SQLException) cause, 0);
+                    throw connection.core().onError(node, (SQLException) cause, 0);
                 }
                 throw cause;
             }

@@ -10,7 +10,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real MariaDB cluster the tests run against (lb-jdbc/scripts/mariadb-replicas.sh): host, ports, user,
@@ -159,6 +165,44 @@ final class Cluster {
             return rs.next() && "Yes".equals(rs.getString("Slave_IO_Running")) && "Yes".equals(rs.getString("Slave_SQL_Running"))
                     && rs.getString("Seconds_Behind_Master") != null;
         }
+    }
+
+    /**
+     * Runs {@code lb-jdbc/scripts/mariadb-replicas.sh} with {@code args} (kill, restart, promote, repoint, up) and
+     * fails with its output when it exits non-zero or takes longer than 120 s.
+     */
+    static void script(String... args) throws IOException, InterruptedException {
+        Path script = Path.of("scripts/mariadb-replicas.sh");
+        if (!Files.exists(script)) {
+            script = Path.of("lb-jdbc/scripts/mariadb-replicas.sh");
+        }
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("lb4j-cluster-script", ".log");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", cmd) + " did not finish in 120 s: " + Files.readString(out));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " exited with " + p.exitValue() + ": " + Files.readString(out));
+            }
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds or {@code timeoutMillis} passed; returns whether it held. */
+    static boolean await(long timeoutMillis, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     /** Restarts replication on a replica with no delay. */

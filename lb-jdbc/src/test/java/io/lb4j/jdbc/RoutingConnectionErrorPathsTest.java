@@ -201,7 +201,7 @@ class RoutingConnectionErrorPathsTest {
 
             c.setReadOnly(true);
             c.createStatement().close();
-            now.addAndGet(RoutingConnection.VALIDATE_PARKED_AFTER_NANOS + 1);
+            now.addAndGet(Checkouts.VALIDATE_PARKED_AFTER_NANOS + 1);
             c.setReadOnly(false);
             c.createStatement().close(); // parked too long: validated, found dead, replaced
             assertThat(validations).hasValue(1);
