@@ -17,6 +17,7 @@ import java.time.Duration;
  *   <tr><td>{@link #slowStartMinWeightPercent()}</td><td>{@value #DEFAULT_SLOW_START_MIN_WEIGHT_PERCENT}%</td><td>Envoy {@code min_weight_percent}</td></tr>
  *   <tr><td>{@link #slowStartAggression()}</td><td>{@value #DEFAULT_SLOW_START_AGGRESSION}</td><td>Envoy {@code aggression}</td></tr>
  *   <tr><td>{@link #latencyDecay()}</td><td>10 s</td><td>Finagle peak EWMA {@code decayTime}</td></tr>
+ *   <tr><td>{@link #zoneAwareRouting()}</td><td>off</td><td>Envoy zone-aware routing</td></tr>
  *   <tr><td>{@link #failurePenalty()}</td><td>0 (twice the slowest estimate)</td><td>ingress-nginx / brpc: a failure is charged as a slow call</td></tr>
  * </table>
  */
@@ -47,6 +48,7 @@ public final class PoolConfig {
     private final double slowStartAggression;
     private final Duration latencyDecay;
     private final Duration failurePenalty;
+    private final ZoneAwareRouting zoneAwareRouting;
 
     private PoolConfig(Builder b) {
         this.passiveHealth = b.passiveHealth;
@@ -58,6 +60,7 @@ public final class PoolConfig {
         this.slowStartAggression = b.slowStartAggression;
         this.latencyDecay = b.latencyDecay;
         this.failurePenalty = b.failurePenalty;
+        this.zoneAwareRouting = b.zoneAwareRouting;
     }
 
     public static PoolConfig ofDefaults() {
@@ -81,6 +84,7 @@ public final class PoolConfig {
         b.slowStartAggression = base.slowStartAggression;
         b.latencyDecay = base.latencyDecay;
         b.failurePenalty = base.failurePenalty;
+        b.zoneAwareRouting = base.zoneAwareRouting;
         return b;
     }
 
@@ -125,12 +129,18 @@ public final class PoolConfig {
         return failurePenalty;
     }
 
+    /** Zone-aware routing (Envoy), or null when off (the default). */
+    public ZoneAwareRouting zoneAwareRouting() {
+        return zoneAwareRouting;
+    }
+
     @Override
     public String toString() {
         return "PoolConfig[" + passiveHealth + ", active=" + activeHealth + ", maxEjectionPercent=" + maxEjectionPercent
                 + ", panicThresholdPercent=" + panicThresholdPercent + ", slowStart=" + slowStart
                 + ", slowStartMinWeightPercent=" + slowStartMinWeightPercent + ", slowStartAggression=" + slowStartAggression
-                + ", latencyDecay=" + latencyDecay + ", failurePenalty=" + failurePenalty + "]";
+                + ", latencyDecay=" + latencyDecay + ", failurePenalty=" + failurePenalty
+                + (zoneAwareRouting == null ? "" : ", " + zoneAwareRouting) + "]";
     }
 
     /** Builds a {@link PoolConfig}; each setter validates at once and names the property. Not thread-safe. */
@@ -144,6 +154,7 @@ public final class PoolConfig {
         private double slowStartAggression = DEFAULT_SLOW_START_AGGRESSION;
         private Duration latencyDecay = DEFAULT_LATENCY_DECAY;
         private Duration failurePenalty = DEFAULT_FAILURE_PENALTY;
+        private ZoneAwareRouting zoneAwareRouting;
 
         private Builder() {
         }
@@ -218,6 +229,12 @@ public final class PoolConfig {
                 throw new IllegalArgumentException("failurePenalty must be in [0, 1h], was " + penalty);
             }
             this.failurePenalty = penalty;
+            return this;
+        }
+
+        /** Keep traffic in the client's zone while it is healthy enough (Envoy); null turns it off. */
+        public Builder zoneAwareRouting(ZoneAwareRouting routing) {
+            this.zoneAwareRouting = routing;
             return this;
         }
 

@@ -124,10 +124,11 @@ final class Publisher {
             chosen[k].eligible = true;
         }
         notePanic(r, chosen.length);
-        return publish(all.length, chosen, r, hasDeadline, deadline);
+        return publish(all, chosen, r, hasDeadline, deadline);
     }
 
-    private Snapshot publish(int total, Member[] chosen, Eligibility.Result r, boolean hasDeadline, long deadline) {
+    private Snapshot publish(Member[] all, Member[] chosen, Eligibility.Result r, boolean hasDeadline, long deadline) {
+        int total = all.length;
         if (chosen.length == 0) {
             NoAvailableServerException.Reason why = total == 0 ? NoAvailableServerException.Reason.EMPTY
                     : NoAvailableServerException.Reason.NONE_AVAILABLE;
@@ -138,8 +139,14 @@ final class Publisher {
             return new Snapshot(null, chosen, why, r.emptyDetail(), hasDeadline, deadline, false);
         }
         wasEmpty = false;
-        List<Endpoint> endpoints = Collections.unmodifiableList(Arrays.<Endpoint>asList(chosen.clone()));
-        Picker picker = strategy.newPicker(endpoints);
+        Picker picker = null;
+        if (config.zoneAwareRouting() != null) {
+            picker = ZonePicker.build(strategy, chosen, Arrays.asList(all), config.zoneAwareRouting());
+        }
+        if (picker == null) {
+            List<Endpoint> endpoints = Collections.unmodifiableList(Arrays.<Endpoint>asList(chosen.clone()));
+            picker = strategy.newPicker(endpoints);
+        }
         if (picker == null) {
             throw new IllegalStateException("strategy " + strategy.name() + " returned a null picker");
         }
