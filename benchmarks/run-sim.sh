@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -pl benchmarks -am package -DskipTests
-exec java -cp benchmarks/target/benchmarks.jar io.lb4j.benchmarks.sim.SimMain --chart benchmarks/target/sim-p99.png "$@"
+java -cp benchmarks/target/benchmarks.jar io.lb4j.benchmarks.sim.SimMain --chart benchmarks/target/sim-p99.png "$@"
+java -cp benchmarks/target/benchmarks.jar io.lb4j.benchmarks.sim.ZoneSpill
