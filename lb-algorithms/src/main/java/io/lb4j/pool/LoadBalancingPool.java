@@ -544,6 +544,32 @@ public final class LoadBalancingPool implements Pool {
         return true;
     }
 
+    // TEMP: replaced by the lead's pool rewrite (one rebuild, one publish); this one republishes per difference.
+    @Override
+    public void update(java.util.Collection<Server> servers) {
+        Checks.notNull("servers", servers);
+        Map<String, Server> wanted = new LinkedHashMap<>();
+        for (Server s : servers) {
+            Checks.notNull("server in servers", s);
+            if (wanted.put(s.id(), s) != null) {
+                throw new IllegalArgumentException("pool '" + name + "': servers holds two servers with id '" + s.id() + "'");
+            }
+        }
+        for (Server old : servers()) {
+            if (!wanted.containsKey(old.id())) {
+                remove(old.id());
+            }
+        }
+        for (Server s : wanted.values()) {
+            Optional<Server> old = server(s.id());
+            if (old.isEmpty()) {
+                add(s);
+            } else if (old.get().weight() != s.weight()) {
+                setWeight(s.id(), s.weight());
+            }
+        }
+    }
+
     @Override
     public void setWeight(String serverId, int weight) {
         Checks.inRange("weight", weight, 0, Server.MAX_WEIGHT);

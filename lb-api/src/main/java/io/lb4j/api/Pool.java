@@ -1,5 +1,6 @@
 package io.lb4j.api;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,29 @@ public interface Pool extends AutoCloseable {
      * @return whether the server was a member
      */
     boolean remove(String serverId);
+
+    /**
+     * Replaces the membership in one step: one rebuild, one publish, whatever the number of differences,
+     * so a discovery source (see {@link ServerSource}) never makes the pool republish once per server.
+     * <ul>
+     *   <li>servers whose id is already a member keep their endpoint: counters, in-flight requests, peak
+     *       EWMA and health state are untouched;</li>
+     *   <li>new ids start as {@link #add(Server)} starts them: {@link HealthState#UP}, ramping up when slow
+     *       start is on;</li>
+     *   <li>members whose id is missing are drained (no new picks; leases already open may be completed) and
+     *       then dropped;</li>
+     *   <li>a kept server whose settings changed (weight, backup, zone, metadata, health overrides) takes the
+     *       new ones at once.</li>
+     * </ul>
+     * One {@link HealthEvent} is fired per difference ({@link HealthEvent.Kind#ADDED},
+     * {@link HealthEvent.Kind#REMOVED}, {@link HealthEvent.Kind#WEIGHT_CHANGED}), after the new picker is
+     * published. An empty collection removes every member; the safety rules that stop a broken discovery
+     * source from doing that belong to the caller ({@code io.lb4j.discovery.PoolBinder}).
+     *
+     * @param servers the complete new membership
+     * @throws IllegalArgumentException when servers is null, holds null or two servers with the same id
+     */
+    void update(Collection<Server> servers);
 
     /** Changes a server's weight; 0 quiesces it (never picked, in-flight requests finish). */
     void setWeight(String serverId, int weight);

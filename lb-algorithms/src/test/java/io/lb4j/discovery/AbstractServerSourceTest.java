@@ -1,0 +1,90 @@
+package io.lb4j.discovery;
+
+import io.lb4j.api.Server;
+import io.lb4j.api.ServerSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AbstractServerSourceTest {
+
+    static final class Recorder implements ServerSource.Subscriber {
+        final List<List<Server>> lists = new ArrayList<>();
+        final List<Throwable> failures = new ArrayList<>();
+
+        @Override
+        public void onServers(List<Server> servers) {
+            lists.add(servers);
+        }
+
+        @Override
+        public void onFailure(Throwable error) {
+            failures.add(error);
+        }
+    }
+
+    @Test
+    void aLateSubscriberGetsTheCurrentList() {
+        TestSource source = new TestSource();
+        source.push(List.of(Server.of("h", 1)));
+        Recorder r = new Recorder();
+
+        source.subscribe(r);
+
+        assertThat(r.lists).containsExactly(List.of(Server.of("h", 1)));
+    }
+
+    @Test
+    void aThrowingSubscriberDoesNotStopTheOthers() {
+        TestSource source = new TestSource();
+        source.subscribe(new ServerSource.Subscriber() {
+            @Override
+            public void onServers(List<Server> servers) {
+                throw new IllegalStateException("bug");
+            }
+
+            @Override
+            public void onFailure(Throwable error) {
+                throw new IllegalStateException("bug");
+            }
+        });
+        Recorder r = new Recorder();
+        source.subscribe(r);
+
+        source.push(List.of(Server.of("h", 1)));
+        source.fail(new RuntimeException("x"));
+
+        assertThat(r.lists).hasSize(1);
+        assertThat(r.failures).hasSize(1);
+    }
+
+    @Test
+    void duplicateIdsAreRejectedNamingTheId() {
+        TestSource source = new TestSource();
+        assertThatThrownBy(() -> source.push(List.of(Server.of("h", 1), Server.of("h", 1))))
+                .hasMessage("source test-source produced two servers with id 'h:1'");
+    }
+
+    @Test
+    void nothingIsDeliveredAfterUnsubscribingOrClosing() {
+        TestSource source = new TestSource();
+        Recorder r = new Recorder();
+        ServerSource.Subscription sub = source.subscribe(r);
+        sub.close();
+        source.push(List.of(Server.of("h", 1)));
+        assertThat(r.lists).isEmpty();
+
+        source.subscribe(r);
+        source.close();
+        source.close();
+        source.push(List.of(Server.of("h", 2)));
+        assertThat(r.lists).hasSize(1);
+        assertThat(source.closedDown).isTrue();
+        assertThatThrownBy(() -> source.subscribe(new Recorder())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+}
