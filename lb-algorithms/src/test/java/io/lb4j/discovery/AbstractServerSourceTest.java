@@ -4,7 +4,7 @@ import io.lb4j.api.Server;
 import io.lb4j.api.ServerSource;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,8 +13,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AbstractServerSourceTest {
 
     static final class Recorder implements ServerSource.Subscriber {
-        final List<List<Server>> lists = new ArrayList<>();
-        final List<Throwable> failures = new ArrayList<>();
+        final List<List<Server>> lists = new CopyOnWriteArrayList<>();
+        final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+        List<Server> last() {
+            return lists.isEmpty() ? null : lists.get(lists.size() - 1);
+        }
+
+        /** Waits (bounded, for a real external event such as a file system notification) until the condition holds. */
+        void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out after 20 s waiting for " + what + "; lists " + lists + ", failures " + failures);
+                }
+                Thread.sleep(10);
+            }
+        }
 
         @Override
         public void onServers(List<Server> servers) {
