@@ -246,6 +246,7 @@ class PoolBinderTest {
                 .ticker(ticker).scheduleHealthChecks(false).build();
              PoolBinder b = PoolBinder.builder(other, early).scheduler(scheduler).ticker(ticker).bind()) {
             scheduler.runDue();
+            assertThat(b.updatesApplied()).isEqualTo(1);
             assertThat(other.servers()).extracting(Server::id).containsExactly("x", "y");
         }
     }
