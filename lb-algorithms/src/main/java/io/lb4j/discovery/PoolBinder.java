@@ -36,10 +36,12 @@ import java.util.concurrent.TimeUnit;
  *       the share: that list is applied ({@link DiscoveryEvent.Kind#REMOVAL_CONFIRMED}). A next list that
  *       removes less is applied as usual and the held one is forgotten. An operator can also
  *       {@link #confirmHeld()}. Additions and re-weights are never held.</li>
- *   <li><b>Bursts are coalesced.</b> The pool is updated at most once per
- *       {@link BinderConfig#minUpdateInterval()} (default 1 s): the first list after a quiet period is applied
- *       at once, lists arriving sooner replace each other and only the latest is applied when the interval
- *       has passed. A thousand registrations during a deploy make a handful of rebuilds, not a thousand.</li>
+ *   <li><b>Bursts are coalesced.</b> A list waits {@link BinderConfig#settleDelay()} (default 250 ms; the
+ *       binder's very first list does not wait) and the pool is updated at most once per
+ *       {@link BinderConfig#minUpdateInterval()} (default 1 s); lists arriving meanwhile replace each other and
+ *       only the latest is applied. A thousand registrations during a deploy make a handful of rebuilds, not a
+ *       thousand, and a registry client that deletes and re-creates its node on reconnection (Curator does)
+ *       makes no flap.</li>
  * </ol>
  *
  * <p>The binder does its work on a {@link ScheduledExecutorService} (its own daemon thread by default, or an
@@ -162,7 +164,8 @@ public final class PoolBinder implements AutoCloseable {
                 return;
             }
             drainScheduled = true;
-            delay = applied ? Math.max(0, lastApplyNanos + config.minUpdateInterval().toNanos() - ticker.read()) : 0;
+            delay = applied ? Math.max(config.settleDelay().toNanos(),
+                    lastApplyNanos + config.minUpdateInterval().toNanos() - ticker.read()) : 0;
         }
         scheduler.schedule(this::drain, delay, TimeUnit.NANOSECONDS);
     }

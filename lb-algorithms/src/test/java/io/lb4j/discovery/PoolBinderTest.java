@@ -1,6 +1,7 @@
 package io.lb4j.discovery;
 
 import io.lb4j.algorithms.Strategies;
+import io.lb4j.api.HealthEvent;
 import io.lb4j.api.ManualTicker;
 import io.lb4j.api.Server;
 import io.lb4j.pool.LoadBalancingPool;
@@ -88,15 +89,34 @@ class PoolBinderTest {
     }
 
     @Test
-    void aListAfterAQuietPeriodIsAppliedAtOnce() {
+    void aListAfterAQuietPeriodWaitsOnlyTheSettleDelay() {
         source.push(list("a"));
         scheduler.runDue();
         scheduler.advance(Duration.ofSeconds(5));
 
         source.push(list("a", "b"));
-        scheduler.runDue();
+        scheduler.advance(Duration.ofMillis(249));
+        assertThat(poolIds()).containsExactly("a");
+        scheduler.advance(Duration.ofMillis(1));
 
         assertThat(poolIds()).containsExactly("a", "b");
+    }
+
+    @Test
+    void aNodeDeletedAndRecreatedWithinTheSettleDelayMakesNoFlap() {
+        List<HealthEvent> poolEvents = new CopyOnWriteArrayList<>();
+        pool.addListener(poolEvents::add);
+        source.push(list("a", "b"));
+        scheduler.runDue();
+        scheduler.advance(Duration.ofSeconds(5));
+
+        source.push(list("b"));
+        scheduler.advance(Duration.ofMillis(20));
+        source.push(list("a", "b"));
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertThat(poolIds()).containsExactly("a", "b");
+        assertThat(poolEvents).extracting(HealthEvent::kind).doesNotContain(HealthEvent.Kind.REMOVED);
     }
 
     @Test
@@ -224,7 +244,8 @@ class PoolBinderTest {
     void theShareIsConfigurable() {
         binder.close();
         binder = PoolBinder.builder(pool, source).scheduler(scheduler).ticker(ticker)
-                .config(BinderConfig.custom().maxRemovalShare(0.2).minUpdateInterval(Duration.ZERO).build()).bind();
+                .config(BinderConfig.custom().maxRemovalShare(0.2).minUpdateInterval(Duration.ZERO).settleDelay(Duration.ZERO)
+                        .build()).bind();
         scheduler.runDue();
         source.push(list("a", "b", "c", "d", "e"));
         scheduler.runDue();
@@ -285,6 +306,8 @@ class PoolBinderTest {
         assertThatThrownBy(() -> BinderConfig.custom().maxRemovalShare(1.01)).hasMessageContaining("maxRemovalShare");
         assertThatThrownBy(() -> BinderConfig.custom().minUpdateInterval(Duration.ofMillis(-1)))
                 .hasMessageContaining("minUpdateInterval must be in [0, PT1H]");
+        assertThatThrownBy(() -> BinderConfig.custom().settleDelay(Duration.ofMinutes(2)))
+                .hasMessage("settleDelay must be in [0, PT1M], was PT2M");
         assertThatThrownBy(() -> PoolBinder.builder(null, source)).hasMessage("pool must not be null");
         assertThatThrownBy(() -> PoolBinder.builder(pool, null)).hasMessage("source must not be null");
         assertThatThrownBy(() -> source.subscribe(null)).hasMessage("subscriber must not be null");

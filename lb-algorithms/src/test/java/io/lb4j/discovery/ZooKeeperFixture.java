@@ -9,10 +9,10 @@ import org.apache.curator.x.discovery.ServiceDiscoveryBuilder;
 import org.apache.curator.x.discovery.ServiceInstance;
 import org.apache.curator.x.discovery.details.JsonInstanceSerializer;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Set;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -64,14 +64,40 @@ final class ZooKeeperFixture {
         }
     }
 
-    /** Records a pool's REMOVED events, to prove a pool was never emptied along the way. */
-    static final class Removals {
-        final List<HealthEvent> removed = new CopyOnWriteArrayList<>();
+    /**
+     * Follows a pool's membership through its ADDED and REMOVED events and remembers the smallest size seen
+     * once watching started: proof that a pool was never emptied along the way.
+     */
+    static final class Membership {
+        private final Set<String> ids = new HashSet<>();
+        private boolean watching;
+        private int smallest = Integer.MAX_VALUE;
+        private int removals;
 
-        void onEvent(HealthEvent e) {
-            if (e.kind() == HealthEvent.Kind.REMOVED) {
-                removed.add(e);
+        synchronized void onEvent(HealthEvent e) {
+            if (e.kind() == HealthEvent.Kind.ADDED) {
+                ids.add(e.server().id());
+            } else if (e.kind() == HealthEvent.Kind.REMOVED) {
+                ids.remove(e.server().id());
+                removals++;
             }
+            if (watching) {
+                smallest = Math.min(smallest, ids.size());
+            }
+        }
+
+        synchronized void startWatching() {
+            watching = true;
+            smallest = ids.size();
+        }
+
+        synchronized int smallest() {
+            return smallest;
+        }
+
+        @Override
+        public synchronized String toString() {
+            return "members " + ids + ", smallest " + smallest + ", removals " + removals;
         }
     }
 }

@@ -155,21 +155,22 @@ class ZooKeeperServerSourceTest {
         registry.registerService(instance("orders", "a", "10.0.0.1", 8080, Map.of()));
         registry.registerService(instance("orders", "b", "10.0.0.2", 8080, Map.of()));
         ZooKeeperServerSource source = source("orders");
-        ZooKeeperFixture.Removals removals = new ZooKeeperFixture.Removals();
+        ZooKeeperFixture.Membership membership = new ZooKeeperFixture.Membership();
         List<DiscoveryEvent> events = new CopyOnWriteArrayList<>();
         LoadBalancingPool pool = closing(LoadBalancingPool.builder("zk").strategy(Strategies.byName("round-robin"))
                 .scheduleHealthChecks(false).build());
-        pool.addListener(removals::onEvent);
-        closing(PoolBinder.builder(pool, source).config(BinderConfig.custom().minUpdateInterval(Duration.ZERO).build())
+        pool.addListener(membership::onEvent);
+        closing(PoolBinder.builder(pool, source).config(BinderConfig.custom().minUpdateInterval(Duration.ZERO).settleDelay(Duration.ofMillis(250)).build())
                 .listener(events::add).bind());
         await(() -> pool.servers().size() == 2, "the pool to fill");
+        membership.startWatching();
 
         client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
         await(() -> events.stream().anyMatch(e -> e.kind() == DiscoveryEvent.Kind.SOURCE_FAILED), "the binder to see the loss");
         registry.registerService(instance("orders", "c", "10.0.0.3", 8080, Map.of()));
 
         await(() -> pool.servers().size() == 3, "c to arrive after the new session");
-        assertThat(removals.removed).isEmpty();
+        assertThat(membership.smallest()).as("never emptied: %s", membership).isEqualTo(2);
         assertThat(r.failures).isNotEmpty();
     }
 
