@@ -6,19 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.naming.Context;
-import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
-import javax.naming.directory.Attribute;
-import javax.naming.directory.Attributes;
-import javax.naming.directory.DirContext;
-import javax.naming.directory.InitialDirContext;
 import java.security.Security;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Hashtable;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -76,13 +68,7 @@ public final class DnsServerSource extends AbstractServerSource {
      */
     public static final int DEFAULT_ATTEMPTS = 2;
 
-    /** Sorted, so that a DNS server rotating its answers (round-robin DNS) is not a change. */
-    private static final java.util.Comparator<Server> BY_ID = java.util.Comparator.comparing(Server::id);
-
-    private final String query;
-    private final boolean srv;
-    private final int port;
-    private final Hashtable<String, String> env;
+    private final DnsQuery query;
     private final Duration refreshInterval;
     private final Duration minRefresh;
     private final Duration maxRefresh;
@@ -100,18 +86,16 @@ public final class DnsServerSource extends AbstractServerSource {
 
     private DnsServerSource(Builder b) {
         super((b.srv ? "dns-srv:" : "dns:") + b.name + (b.srv ? "" : ":" + b.port));
-        this.query = b.name;
-        this.srv = b.srv;
-        this.port = b.port;
-        this.refreshInterval = b.refreshInterval;
-        this.minRefresh = b.minRefresh;
-        this.maxRefresh = b.maxRefresh;
-        this.ticker = b.ticker;
-        env = new Hashtable<>();
+        Hashtable<String, String> env = new Hashtable<>();
         env.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
         env.put(Context.PROVIDER_URL, b.dnsServers.isEmpty() ? "dns:" : String.join(" ", b.dnsServers));
         env.put("com.sun.jndi.dns.timeout.initial", Long.toString(b.timeout.toMillis()));
         env.put("com.sun.jndi.dns.timeout.retries", Integer.toString(b.attempts));
+        this.query = new DnsQuery(env, b.name, b.srv, b.port);
+        this.refreshInterval = b.refreshInterval;
+        this.minRefresh = b.minRefresh;
+        this.maxRefresh = b.maxRefresh;
+        this.ticker = b.ticker;
         if (b.scheduler == null) {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "lb4j-" + name());
@@ -187,7 +171,7 @@ public final class DnsServerSource extends AbstractServerSource {
         }
         long delay;
         try {
-            List<Server> servers = resolve();
+            List<Server> servers = query.servers();
             synchronized (this) {
                 if (failures > 0) {
                     log.info("{}: resolves again after {} failures: {} servers", name(), failures, servers.size());
@@ -225,69 +209,6 @@ public final class DnsServerSource extends AbstractServerSource {
             }
         }
         return true;
-    }
-
-    private List<Server> resolve() throws NamingException {
-        DirContext ctx = new InitialDirContext(env);
-        try {
-            if (!srv) {
-                List<Server> out = new ArrayList<>();
-                for (String ip : addresses(ctx, query)) {
-                    out.add(Server.builder(ip, port).build());
-                }
-                out.sort(BY_ID);
-                return out;
-            }
-            List<String[]> records = new ArrayList<>();
-            int lowest = Integer.MAX_VALUE;
-            for (String rr : values(ctx, query, "SRV")) {
-                String[] f = rr.trim().split("\\s+");
-                if (f.length != 4) {
-                    throw new NamingException("malformed SRV record '" + rr + "' for " + query);
-                }
-                if (f[3].equals(".")) {
-                    continue;
-                }
-                records.add(f);
-                lowest = Math.min(lowest, Integer.parseInt(f[0]));
-            }
-            Map<String, Server> out = new LinkedHashMap<>();
-            for (String[] f : records) {
-                int weight = Math.max(1, Integer.parseInt(f[1]));
-                int srvPort = Integer.parseInt(f[2]);
-                String target = f[3];
-                for (String ip : addresses(ctx, target)) {
-                    Server s = Server.builder(ip, srvPort).weight(weight).backup(Integer.parseInt(f[0]) > lowest)
-                            .metadata("dns.target", target.endsWith(".") ? target.substring(0, target.length() - 1) : target)
-                            .build();
-                    out.putIfAbsent(s.id(), s);
-                }
-            }
-            List<Server> list = new ArrayList<>(out.values());
-            list.sort(BY_ID);
-            return list;
-        } finally {
-            ctx.close();
-        }
-    }
-
-    private static List<String> addresses(DirContext ctx, String name) throws NamingException {
-        List<String> ips = new ArrayList<>(values(ctx, name, "A"));
-        ips.addAll(values(ctx, name, "AAAA"));
-        return ips;
-    }
-
-    private static List<String> values(DirContext ctx, String name, String type) throws NamingException {
-        Attributes attrs = ctx.getAttributes(name, new String[] {type});
-        Attribute a = attrs.get(type);
-        List<String> out = new ArrayList<>();
-        if (a != null) {
-            NamingEnumeration<?> e = a.getAll();
-            while (e.hasMore()) {
-                out.add(String.valueOf(e.next()));
-            }
-        }
-        return out;
     }
 
     @Override

@@ -61,6 +61,8 @@ public final class PoolBinder implements AutoCloseable {
     private final Ticker ticker;
     private final DiscoveryListener listener;
     private final ServerSource.Subscription subscription;
+    /** Serialises decisions and pool updates (the scheduler's and {@link #confirmHeld()}'s); taken before {@code this}. */
+    private final Object applyLock = new Object();
 
     // guarded by this
     private List<Server> pending;
@@ -135,16 +137,18 @@ public final class PoolBinder implements AutoCloseable {
      * @return whether a list was held
      */
     public boolean confirmHeld() {
-        List<Server> list;
-        synchronized (this) {
-            list = held;
-            held = null;
+        synchronized (applyLock) {
+            List<Server> list;
+            synchronized (this) {
+                list = held;
+                held = null;
+            }
+            if (list == null) {
+                return false;
+            }
+            apply(list, DiscoveryEvent.Kind.REMOVAL_CONFIRMED, "confirmed by hand");
+            return true;
         }
-        if (list == null) {
-            return false;
-        }
-        apply(list, DiscoveryEvent.Kind.REMOVAL_CONFIRMED, "confirmed by hand");
-        return true;
     }
 
     // ------------------------------------------------------------------ source side: record only
@@ -186,22 +190,24 @@ public final class PoolBinder implements AutoCloseable {
     // ------------------------------------------------------------------ scheduler side: decide and apply
 
     private void drain() {
-        List<Server> list;
-        List<Server> wasHeld;
-        synchronized (this) {
-            drainScheduled = false;
-            list = pending;
-            pending = null;
-            wasHeld = held;
-            if (closed || list == null) {
-                return;
+        synchronized (applyLock) {
+            List<Server> list;
+            List<Server> wasHeld;
+            synchronized (this) {
+                drainScheduled = false;
+                list = pending;
+                pending = null;
+                wasHeld = held;
+                if (closed || list == null) {
+                    return;
+                }
             }
-        }
-        try {
-            decide(list, wasHeld);
-        } catch (RuntimeException e) {
-            log.error("pool '{}': could not apply a list from {}", pool.name(), source.name(), e);
-            emit(DiscoveryEvent.Kind.APPLY_FAILED, list, String.valueOf(e));
+            try {
+                decide(list, wasHeld);
+            } catch (RuntimeException e) {
+                log.error("pool '{}': could not apply a list from {}", pool.name(), source.name(), e);
+                emit(DiscoveryEvent.Kind.APPLY_FAILED, list, String.valueOf(e));
+            }
         }
     }
 

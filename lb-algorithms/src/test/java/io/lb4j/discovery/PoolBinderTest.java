@@ -288,6 +288,26 @@ class PoolBinderTest {
     }
 
     @Test
+    void aPoolThatRejectsAListIsReportedAndTheBinderGoesOn() {
+        io.lb4j.api.Pool rejecting = org.mockito.Mockito.mock(io.lb4j.api.Pool.class);
+        org.mockito.Mockito.when(rejecting.name()).thenReturn("rejecting");
+        org.mockito.Mockito.when(rejecting.servers()).thenReturn(List.of());
+        org.mockito.Mockito.doThrow(new IllegalStateException("pool 'rejecting' is closed"))
+                .doNothing().when(rejecting).update(org.mockito.ArgumentMatchers.anyCollection());
+        TestSource other = new TestSource();
+        try (PoolBinder b = PoolBinder.builder(rejecting, other).scheduler(scheduler).ticker(ticker).listener(events::add).bind()) {
+            other.push(list("a"));
+            scheduler.runDue();
+            other.push(list("a", "b"));
+            scheduler.advance(Duration.ofSeconds(1));
+
+            assertThat(kinds()).containsExactly(DiscoveryEvent.Kind.APPLY_FAILED, DiscoveryEvent.Kind.APPLIED);
+            assertThat(events.get(0).reason()).contains("is closed");
+            assertThat(b.updatesApplied()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void afterCloseNothingIsApplied() {
         source.push(list("a"));
         scheduler.runDue();
