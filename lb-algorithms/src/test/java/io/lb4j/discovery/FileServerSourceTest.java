@@ -198,13 +198,13 @@ class FileServerSourceTest {
         assertThat(ids(pool.servers())).containsExactly("10.0.0.1:8080", "10.0.0.2:8080");
 
         Files.writeString(file, "10.0.0.1:8080\n10.0.0.2:8080\n10.0.0.3:8080\n");
-        scheduler.advance(FileServerSource.DEFAULT_POLL_INTERVAL);
+        scheduler.advance(FileServerSource.DEFAULT_POLL_INTERVAL.plus(BinderConfig.DEFAULT_SETTLE_DELAY));
         assertThat(ids(pool.servers())).containsExactly("10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080");
 
         Files.writeString(file, "10.0.0.1:8080\n10.0.0.2:8080 weigth=2\n");
-        scheduler.advance(FileServerSource.DEFAULT_POLL_INTERVAL);
+        scheduler.advance(FileServerSource.DEFAULT_POLL_INTERVAL.plus(BinderConfig.DEFAULT_SETTLE_DELAY));
         Files.writeString(file, "");
-        scheduler.advance(FileServerSource.DEFAULT_POLL_INTERVAL);
+        scheduler.advance(FileServerSource.DEFAULT_POLL_INTERVAL.plus(BinderConfig.DEFAULT_SETTLE_DELAY));
 
         assertThat(ids(pool.servers())).containsExactly("10.0.0.1:8080", "10.0.0.2:8080", "10.0.0.3:8080");
     }

@@ -31,9 +31,26 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
         this.ticker = ticker;
     }
 
-    /** Moves time forward and runs every task that became due. */
+    /**
+     * Moves time forward to now + d, running each task at its own due time (the clock stops there while it
+     * runs, so tasks it schedules are timed from then, as on a real scheduler).
+     */
     ManualScheduler advance(Duration d) {
-        ticker.advance(d);
+        long target = ticker.read() + d.toNanos();
+        while (true) {
+            Task<?> t;
+            synchronized (this) {
+                t = queue.peek();
+            }
+            if (t == null || t.due > target) {
+                break;
+            }
+            if (t.due > ticker.read()) {
+                ticker.advance(Duration.ofNanos(t.due - ticker.read()));
+            }
+            runDue();
+        }
+        ticker.advance(Duration.ofNanos(target - ticker.read()));
         runDue();
         return this;
     }
