@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -125,7 +126,11 @@ public final class FileServerSource extends AbstractServerSource {
     @Override
     public void refresh() {
         if (!isClosed()) {
-            scheduler.execute(() -> reload(true));
+            try {
+                scheduler.execute(() -> reload(true));
+            } catch (RejectedExecutionException closedMeanwhile) {
+                log.debug("{}: refresh after close ignored", name());
+            }
         }
     }
 
