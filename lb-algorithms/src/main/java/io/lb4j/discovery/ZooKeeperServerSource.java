@@ -128,7 +128,19 @@ public final class ZooKeeperServerSource extends AbstractServerSource {
             throw e;
         }
         this.cache = c;
-        publishCurrent();
+        if (!c.getInstances().isEmpty() || noInstanceNodes(b.client, b.basePath + "/" + serviceName)) {
+            publishCurrent();
+        }
+        // else the cache has not seen the nodes yet (it loads on its own thread): its events deliver the list,
+        // and an empty list that only means "not loaded yet" is never sent
+    }
+
+    private static boolean noInstanceNodes(CuratorFramework client, String path) throws Exception {
+        try {
+            return client.getChildren().forPath(path).isEmpty();
+        } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+            return true;
+        }
     }
 
     /**
