@@ -196,6 +196,51 @@ class DnsServerSourceTest {
     }
 
     @Test
+    void aDeadDnsServerIsSkippedForTheNextOne() throws Exception {
+        int deadPort;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = probe.getLocalPort();
+        }
+        source = DnsServerSource.addresses("api.lb4j.test", 8080)
+                .dnsServers(List.of("dns://127.0.0.1:" + deadPort, dns.url())).refreshInterval(Duration.ofSeconds(30))
+                .timeout(Duration.ofMillis(200)).attempts(1).scheduler(scheduler).ticker(ticker).build();
+        source.subscribe(r);
+        scheduler.runDue();
+
+        assertThat(r.failures).isEmpty();
+        assertThat(ids(r.last())).hasSize(3);
+    }
+
+    @Test
+    void withBothDnsServersDownThePoolKeepsItsServers() throws Exception {
+        LoopbackDnsServer second = new LoopbackDnsServer();
+        try {
+            second.set("api.lb4j.test", a("10.0.0.1"));
+            source = DnsServerSource.addresses("api.lb4j.test", 8080).dnsServers(List.of(dns.url(), second.url()))
+                    .refreshInterval(Duration.ofSeconds(30)).timeout(Duration.ofMillis(100)).attempts(1)
+                    .scheduler(scheduler).ticker(ticker).build();
+            source.subscribe(r);
+            try (LoadBalancingPool pool = LoadBalancingPool.builder("dns2").strategy(Strategies.byName("round-robin"))
+                    .ticker(ticker).scheduleHealthChecks(false).build();
+                 PoolBinder binder = PoolBinder.builder(pool, source).scheduler(scheduler).ticker(ticker).bind()) {
+                scheduler.runDue();
+                assertThat(pool.servers()).hasSize(3);
+
+                dns.close();
+                second.close();
+                scheduler.advance(Duration.ofSeconds(30));
+                scheduler.advance(Duration.ofSeconds(30));
+
+                assertThat(r.failures).hasSizeGreaterThanOrEqualTo(2);
+                assertThat(binder.updatesApplied()).isEqualTo(1);
+                assertThat(pool.servers()).hasSize(3);
+            }
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
     void badSettingsAreNamed() {
         assertThatThrownBy(() -> DnsServerSource.addresses("api.lb4j.test", 0)).hasMessage("port must be in [1, 65535], was 0");
         assertThatThrownBy(() -> DnsServerSource.addresses("bad name", 80)).hasMessageStartingWith("host must be a DNS name");
