@@ -14,7 +14,6 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
@@ -34,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * A JDK {@link WatchService} on the file's directory (inotify on Linux) reports writes at once; the source
  * then waits {@link Builder#settleDelay(Duration)} (default 100 ms) so that an editor's several writes make
  * one read. Watching the directory, not the file, also catches an <em>atomic rename</em> ({@code mv tmp file},
- * how vim, Ansible, Puppet and Kubernetes ConfigMap volumes replace a file), which a watch on the old inode
- * would miss. Because some file systems (NFS, some container mounts) deliver no events, and macOS's JDK
+ * how vim, Ansible and Puppet replace a file), which a watch on the old inode would miss; and since any change
+ * in the directory triggers a read, a file reached through a symbolic link whose target is swapped (a
+ * Kubernetes ConfigMap volume replaces its {@code ..data} link) is seen at once too. Because some file systems (NFS, some container mounts) deliver no events, and macOS's JDK
  * watch service itself polls every 10 s, the file is also <em>polled</em> every
  * {@link Builder#pollInterval(Duration)} (default 5 s); a read whose content did not change delivers
  * nothing.
@@ -150,11 +150,9 @@ public final class FileServerSource extends AbstractServerSource {
         try {
             while (true) {
                 WatchKey key = watcher.take();
-                boolean ours = false;
-                for (WatchEvent<?> e : key.pollEvents()) {
-                    ours |= e.kind() == StandardWatchEventKinds.OVERFLOW || file.getFileName().equals(e.context());
-                }
-                if (ours) {
+                // any change in the directory triggers a read: the file may be a symbolic link whose target
+                // changed (a Kubernetes ConfigMap swaps its ..data link); unchanged content delivers nothing
+                if (!key.pollEvents().isEmpty()) {
                     queueReload();
                 }
                 if (!key.reset()) {

@@ -175,6 +175,25 @@ class FileServerSourceTest {
     }
 
     @Test
+    void theWatchServiceSeesAConfigMapStyleSymlinkSwap() throws Exception {
+        // the layout of a Kubernetes ConfigMap volume: servers.txt -> ..data/servers.txt, ..data -> ..v1
+        Files.createDirectory(dir.resolve("..v1"));
+        Files.writeString(dir.resolve("..v1/servers.txt"), "10.0.0.1:8080\n");
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v1"));
+        Path file = Files.createSymbolicLink(dir.resolve("servers.txt"), Path.of("..data/servers.txt"));
+        FileServerSource source = closing(FileServerSource.serverList(file).pollInterval(Duration.ofHours(1)).build());
+        AbstractServerSourceTest.Recorder r = new AbstractServerSourceTest.Recorder();
+        source.subscribe(r);
+
+        Files.createDirectory(dir.resolve("..v2"));
+        Files.writeString(dir.resolve("..v2/servers.txt"), "10.0.0.1:8080\n10.0.0.2:8080\n");
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..v2"));
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+
+        r.await(() -> r.last().size() == 2, "the swapped ConfigMap content to arrive");
+    }
+
+    @Test
     void pollingAloneSeesAnAtomicRename() throws IOException {
         Path file = write("upstream.conf", TWO);
         FileServerSource source = polled(file);
