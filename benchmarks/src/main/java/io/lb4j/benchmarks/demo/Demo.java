@@ -5,6 +5,8 @@ import io.lb4j.api.Server;
 import io.lb4j.benchmarks.Flags;
 import io.lb4j.benchmarks.StrategyCatalog;
 import io.lb4j.benchmarks.report.Charts;
+import io.lb4j.discovery.FileServerSource;
+import io.lb4j.discovery.PoolBinder;
 import io.lb4j.okhttp.LoadBalancingInterceptor;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PoolBuilder;
@@ -19,6 +21,7 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +47,9 @@ public final class Demo {
     /** Passive health used by the demo's pools. */
     static final PoolConfig POOL_CONFIG = PoolConfig.custom()
             .passiveHealth(PassiveHealth.nginx(1, Duration.ofSeconds(2))).build();
+    /** With {@code --servers-file}: the same, plus a slow start so that a backend put back visibly ramps up. */
+    static final PoolConfig FILE_POOL_CONFIG = PoolConfig.custom()
+            .passiveHealth(PassiveHealth.nginx(1, Duration.ofSeconds(2))).slowStart(Duration.ofSeconds(5)).build();
 
     private Demo() {
     }
@@ -111,6 +117,9 @@ public final class Demo {
                         o.workers(), b.name().equals("b0") ? 10 * o.meanMillis() : o.meanMillis());
             }
             out.println("  passive health: " + POOL_CONFIG.passiveHealth());
+            if (o.serversFile() != null) {
+                writeServersFile(o, backends, out);
+            }
             OkHttpClient client = new OkHttpClient.Builder()
                     .connectionPool(new ConnectionPool(2 * o.concurrency() + o.servers(), 1, TimeUnit.MINUTES))
                     .connectTimeout(Duration.ofSeconds(1))
@@ -170,10 +179,18 @@ public final class Demo {
 
     private static Outcome runOne(String strategy, List<Backend> backends, OkHttpClient client, DemoOptions o,
                                   PrintStream out) throws InterruptedException {
+        boolean fromFile = o.serversFile() != null;
         PoolBuilder pb = LoadBalancingPool.builder("demo-" + strategy)
-                .strategy(StrategyCatalog.create(strategy)).config(POOL_CONFIG).scheduleHealthChecks(false);
+                .strategy(StrategyCatalog.create(strategy)).config(fromFile ? FILE_POOL_CONFIG : POOL_CONFIG)
+                .scheduleHealthChecks(false);
+        if (!fromFile) {
+            for (Backend b : backends) {
+                pb.server(Server.builder(b.host(), b.port()).id(b.name()).build());
+            }
+        }
+        Map<String, String> names = new LinkedHashMap<>();
         for (Backend b : backends) {
-            pb.server(Server.builder(b.host(), b.port()).id(b.name()).build());
+            names.put(Server.of(b.host(), b.port()).id(), b.name());
         }
         ConcurrentHistogram histogram = new ConcurrentHistogram(3);
         LongAdder requests = new LongAdder();
@@ -181,8 +198,14 @@ public final class Demo {
         long durationNanos = (long) (o.seconds() * 1e9);
         AtomicLong stopAt = new AtomicLong();
         Backend flaky = backends.get(1);
-        try (LoadBalancingPool pool = pb.build()) {
+        try (LoadBalancingPool pool = pb.build();
+             FileServerSource file = fromFile ? FileServerSource.serverList(o.serversFile()).build() : null;
+             PoolBinder binder = fromFile ? PoolBinder.builder(pool, file)
+                     .listener(e -> out.printf(Locale.ROOT, "    [%s] %s: %s%n", strategy, o.serversFile(), e)).bind() : null) {
             pool.addListener(e -> out.printf(Locale.ROOT, "    [%s] %s%n", strategy, e));
+            if (fromFile) {
+                awaitMembers(pool);
+            }
             // The lb4j interceptor turns http://demo/ into a picked backend, completes each try's lease
             // (503 and I/O errors are failures) and retries idempotent requests on another server.
             OkHttpClient lbClient = client.newBuilder()
@@ -227,7 +250,7 @@ public final class Demo {
                 }
                 if (now - nextReport >= 0) {
                     nextReport += 2_000_000_000L;
-                    Map<String, Long> sofar = picks(pool);
+                    Map<String, Long> sofar = picks(pool, names);
                     long total = 0;
                     for (long p : sofar.values()) {
                         total += p;
@@ -249,7 +272,7 @@ public final class Demo {
             }
             flaky.failing(false);
             double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Long> counts = picks(pool);
+            Map<String, Long> counts = picks(pool, names);
             Outcome outcome = new Outcome(strategy, histogram, requests.sum(), errors.sum(), seconds, counts);
             out.printf(Locale.ROOT, "  %-12s done: %,d requests (%.0f/s), p50 %s ms, p99 %s ms, %d errors%n",
                     strategy, outcome.requests(), outcome.requests() / seconds, fmt(outcome.p(50)), fmt(outcome.p(99)),
@@ -258,13 +281,33 @@ public final class Demo {
         }
     }
 
-    /** Tries per server so far (retries included), from the pool's own counters. */
-    private static Map<String, Long> picks(LoadBalancingPool pool) {
+    /** Tries per server so far (retries included), from the pool's own counters, by backend name. */
+    private static Map<String, Long> picks(LoadBalancingPool pool, Map<String, String> names) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (EndpointStats s : pool.stats()) {
-            m.put(s.server().id(), s.picks());
+            m.put(names.getOrDefault(s.server().id(), s.server().id()), s.picks());
         }
         return m;
+    }
+
+    /** Writes the backends as a server list, the file each strategy's pool then follows. */
+    private static void writeServersFile(DemoOptions o, List<Backend> backends, PrintStream out) throws IOException {
+        StringBuilder text = new StringBuilder("# lb4j demo backends: delete a line to drain that backend, put it back to\n"
+                + "# see it rejoin with slow start. Format: host:port [weight=N] [backup]\n");
+        for (Backend b : backends) {
+            text.append(b.host()).append(':').append(b.port()).append("   # ").append(b.name()).append(' ')
+                    .append(b.role()).append('\n');
+        }
+        Files.writeString(o.serversFile(), text);
+        out.println("  servers file: " + o.serversFile().toAbsolutePath() + " (edit it during the run)");
+    }
+
+    /** The binder applies the file's first list on its own thread: wait (bounded) for it before sending traffic. */
+    private static void awaitMembers(LoadBalancingPool pool) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (pool.servers().isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
     }
 
     static void printTable(List<Outcome> outcomes, List<Backend> backends, PrintStream out) {

@@ -19,9 +19,12 @@ import java.util.Set;
  * @param meanMillis   mean service time of a normal backend
  * @param chart        the PNG chart to write
  * @param help         print the usage and exit
+ * @param serversFile  null, or a server-list file the demo writes at start and then follows: each strategy's
+ *                     pool is fed from it through a {@code FileServerSource}, so editing it during the run makes
+ *                     backends leave (drained) and join (slow start)
  */
 public record DemoOptions(List<String> strategies, int servers, double seconds, int concurrency, int workers,
-                          double meanMillis, Path chart, boolean help) {
+                          double meanMillis, Path chart, boolean help, Path serversFile) {
     public static final int DEFAULT_SERVERS = 5;
     public static final double DEFAULT_SECONDS = 8;
     public static final int DEFAULT_CONCURRENCY = 12;
@@ -30,8 +33,14 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
     public static final String DEFAULT_CHART = "lb4j-demo.png";
 
     private static final Set<String> VALUED = Set.of("strategies", "servers", "duration", "concurrency", "workers",
-            "mean-ms", "chart");
+            "mean-ms", "chart", "servers-file");
     private static final Set<String> BOOLEANS = Set.of("help");
+
+    /** Options without a servers file. */
+    public DemoOptions(List<String> strategies, int servers, double seconds, int concurrency, int workers,
+                       double meanMillis, Path chart, boolean help) {
+        this(strategies, servers, seconds, concurrency, workers, meanMillis, chart, help, null);
+    }
 
     /** The strategies run when {@code --strategies} is not given. */
     public static List<String> defaultStrategies() {
@@ -40,6 +49,9 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
 
     public static DemoOptions parse(String[] args) throws Flags.UsageException {
         Flags f = Flags.parse(args, VALUED, BOOLEANS);
+        if (f.has("servers-file") && f.string("servers-file", "").isBlank()) {
+            throw new Flags.UsageException("--servers-file needs a file name");
+        }
         return new DemoOptions(
                 StrategyCatalog.canonicalList(f.list("strategies", defaultStrategies(), StrategyCatalog.accepted())),
                 f.integer("servers", DEFAULT_SERVERS, 3, 50),
@@ -48,7 +60,8 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
                 f.integer("workers", DEFAULT_WORKERS, 1, 256),
                 f.number("mean-ms", DEFAULT_MEAN_MILLIS, 0.1, 10_000),
                 Path.of(f.string("chart", DEFAULT_CHART)),
-                f.has("help"));
+                f.has("help"),
+                f.has("servers-file") ? Path.of(f.string("servers-file", null)) : null);
     }
 
     public static String usage() {
@@ -68,6 +81,9 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
                 "  --workers W          worker threads per backend, 1..256 (default " + DEFAULT_WORKERS + ")",
                 "  --mean-ms M          mean service time of a normal backend in ms (default " + (int) DEFAULT_MEAN_MILLIS + ")",
                 "  --chart FILE         where to write the PNG chart (default " + DEFAULT_CHART + ")",
+                "  --servers-file FILE  write the backends to FILE (one host:port per line) and feed each pool from it:",
+                "                       delete a line during the run and that backend is drained and leaves; put it",
+                "                       back and it joins with a 5 s slow start (a bad edit keeps the last good list)",
                 "  --help               this text");
     }
 }

@@ -35,6 +35,22 @@ class DemoTest {
     }
 
     @Test
+    void withAServersFileThePoolFollowsTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("servers.txt");
+        String strategy = StrategyCatalog.names().get(0);
+        DemoOptions o = new DemoOptions(List.of(strategy), 3, 1.0, 2, 2, 2, dir.resolve("demo.png"), false, file);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        List<Demo.Outcome> outcomes = Demo.run(o, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+
+        assertThat(Files.readAllLines(file)).filteredOn(l -> !l.startsWith("#")).hasSize(3);
+        assertThat(out).contains("servers file: " + file.toAbsolutePath());
+        assertThat(out).contains("APPLIED (3 servers");
+        assertThat(outcomes.get(0).picks().keySet()).containsExactly("b0", "b1", "b2");
+        assertThat(outcomes.get(0).requests()).isPositive();
+    }
+
+    @Test
     void backendServesAndFailsOnDemand() throws Exception {
         try (Backend b = Backend.start("t", "test", 1, 0.1)) {
             okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();

@@ -1,0 +1,11 @@
+package io.lb4j.discovery;
+
+/**
+ * Receives a {@link PoolBinder}'s {@link DiscoveryEvent}s, on the binder's scheduler thread (or the source's
+ * thread for {@link DiscoveryEvent.Kind#SOURCE_FAILED}). Keep it short; a listener that throws is logged and
+ * changes nothing.
+ */
+@FunctionalInterface
+public interface DiscoveryListener {
+    void onEvent(DiscoveryEvent event);
+}
