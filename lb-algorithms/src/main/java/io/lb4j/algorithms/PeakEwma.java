@@ -102,6 +102,17 @@ public final class PeakEwma implements Strategy {
         @Override
         public Endpoint pick(PickContext context) {
             ConsistentHashing.checkContext(context);
+            return choose(Long.MIN_VALUE);
+        }
+
+        /** The pool passes its clock reading: one read per request instead of one per candidate. */
+        @Override
+        public Endpoint pick(PickContext context, long nowNanos) {
+            ConsistentHashing.checkContext(context);
+            return choose(nowNanos == Long.MIN_VALUE ? nowNanos + 1 : nowNanos);
+        }
+
+        private Endpoint choose(long now) {
             int n = endpoints.length;
             int a = random.nextInt(n);
             int b = random.nextInt(n - 1);
@@ -110,11 +121,13 @@ public final class PeakEwma implements Strategy {
             }
             Endpoint first = endpoints[a];
             Endpoint second = endpoints[b];
-            return cost(second) < cost(first) ? second : first;
+            return cost(second, now) < cost(first, now) ? second : first;
         }
 
-        private double cost(Endpoint e) {
-            double latency = e.hasLatencySample() ? e.latencyNanos() : initialLatencyNanos;
+        /** {@code now} is {@link Long#MIN_VALUE} when the caller gave no time: each endpoint reads its own clock. */
+        private double cost(Endpoint e, long now) {
+            double latency = !e.hasLatencySample() ? initialLatencyNanos
+                    : now == Long.MIN_VALUE ? e.latencyNanos() : e.latencyNanos(now);
             return latency * (e.inFlight() + 1.0) / e.weight();
         }
 

@@ -145,7 +145,7 @@ public final class LoadBalancingPool implements Pool {
         if (context.preferredId() != null || !context.excludedIds().isEmpty()) {
             return lease(SlowPicks.pick(s, context, name), now);
         }
-        Member m = (Member) s.picker.pick(context);
+        Member m = (Member) s.picker.pick(context, now);
         if (m.gated) {
             return lease(SlowPicks.gated(s, context, m, name), now);
         }

@@ -120,6 +120,11 @@ final class Member implements Endpoint {
     }
 
     @Override
+    public double latencyNanos(long nowNanos) {
+        return latency.at(nowNanos);
+    }
+
+    @Override
     public boolean hasLatencySample() {
         return latency.sampled();
     }

@@ -41,6 +41,14 @@ public interface Endpoint {
      */
     double latencyNanos();
 
+    /**
+     * {@link #latencyNanos()} decayed to the given reading of the pool's ticker, so that a picker comparing
+     * several endpoints reads the clock once per request. The default ignores the argument.
+     */
+    default double latencyNanos(long nowNanos) {
+        return latencyNanos();
+    }
+
     /** Whether at least one completed call has fed {@link #latencyNanos()}. */
     boolean hasLatencySample();
 

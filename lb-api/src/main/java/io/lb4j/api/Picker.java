@@ -17,4 +17,17 @@ public interface Picker {
      * @return one of the endpoints this picker was built with, never null
      */
     Endpoint pick(PickContext context);
+
+    /**
+     * Chooses one endpoint, given the pool's clock reading for this request: a picker that needs the time
+     * (peak EWMA decays latencies to now) uses {@code nowNanos} instead of reading a clock per candidate.
+     * The default ignores the time.
+     *
+     * @param context  the request's pick context, never null
+     * @param nowNanos the pool's ticker reading, taken once per request
+     * @return one of the endpoints this picker was built with, never null
+     */
+    default Endpoint pick(PickContext context, long nowNanos) {
+        return pick(context);
+    }
 }
