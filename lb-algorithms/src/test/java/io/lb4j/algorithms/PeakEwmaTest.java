@@ -191,4 +191,32 @@ class PeakEwmaTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("initialLatency must not be null");
         assertThat(PeakEwmaConfig.ofDefaults().initialLatency()).isEqualTo(Duration.ofMillis(30));
     }
+
+    /** An endpoint whose latency depends only on the time it is asked about, and that records the times. */
+    private static final class TimedEndpoint extends java.util.concurrent.CopyOnWriteArrayList<Long> {
+        private static final long serialVersionUID = 1L;
+
+        Endpoint of(String id, long slowUntil) {
+            FakeEndpoint base = FakeEndpoint.of(id, 1);
+            return new Endpoint() {
+                @Override public io.lb4j.api.Server server() { return base.server(); }
+                @Override public double weight() { return 1; }
+                @Override public int inFlight() { return 0; }
+                @Override public double latencyNanos() { throw new AssertionError("the picker must use the time it was given"); }
+                @Override public double latencyNanos(long now) { add(now); return now < slowUntil ? 1e9 : 1; }
+                @Override public boolean hasLatencySample() { return true; }
+                @Override public io.lb4j.api.HealthState state() { return io.lb4j.api.HealthState.UP; }
+            };
+        }
+    }
+
+    @Test
+    void thePoolsClockReadingIsUsedForEveryCandidate() {
+        TimedEndpoint seen = new TimedEndpoint();
+        List<Endpoint> es = List.of(seen.of("a", 100), seen.of("b", 0));
+        Picker picker = new PeakEwma(PeakEwmaConfig.ofDefaults(), Randoms.seeded(3)).newPicker(es);
+        assertThat(picker.pick(PickContext.none(), 50).server().id()).isEqualTo("b"); // a is slow until 100
+        assertThat(picker.pick(PickContext.none(), 200).server().id()).isIn("a", "b");
+        assertThat(seen).containsExactly(50L, 50L, 200L, 200L);
+    }
 }
