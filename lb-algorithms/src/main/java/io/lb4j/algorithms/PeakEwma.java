@@ -11,7 +11,8 @@ import java.util.random.RandomGenerator;
 /**
  * Power of two choices over peak-EWMA latency (Finagle {@code Balancers.p2cPeakEwma}, Linkerd,
  * tower's {@code PeakEwma}): pick two distinct endpoints at random and take the one of lower cost
- * {@code latency × (inFlight + 1) / weight}.
+ * {@code latency × (inFlight + 1) / weight}, where a server's consecutive failures count as requests in flight
+ * ({@link Endpoint#consecutiveFailures()}), so a server that fails fast looks loaded, not idle.
  *
  * <p>{@code latency} is {@link Endpoint#latencyNanos()}, the peak-sensitive EWMA the pool keeps per
  * endpoint and decays (its decay time is a pool setting): it jumps up to a slow response at once and
@@ -128,7 +129,7 @@ public final class PeakEwma implements Strategy {
         private double cost(Endpoint e, long now) {
             double latency = !e.hasLatencySample() ? initialLatencyNanos
                     : now == Long.MIN_VALUE ? e.latencyNanos() : e.latencyNanos(now);
-            return latency * (e.inFlight() + 1.0) / e.weight();
+            return latency * (EndpointArrays.load(e) + 1.0) / e.weight();
         }
 
         @Override

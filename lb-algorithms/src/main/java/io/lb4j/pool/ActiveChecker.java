@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * Active health checking for one pool (HAProxy {@code check inter rise fall}): every interval a round
  * starts one probe per member, never more than one in flight per server; a probe that has not answered
- * within the timeout is abandoned (its thread interrupted) and counts as failed, and while such a probe
+ * within the timeout (counted from when it starts running, not while it waits for a probe thread) is
+ * abandoned (its thread interrupted) and counts as failed, and while such a probe
  * still holds its thread no new probe of that server starts: each further round counts one more failure.
  *
  * <p>Threads: by default a single daemon timer thread ({@code lb4j-<pool>-health}) plus at most
@@ -103,6 +104,9 @@ final class ActiveChecker implements AutoCloseable {
         }
         List<CompletableFuture<Void>> settled = new ArrayList<>();
         for (Member m : members.get()) {
+            if (closed) {
+                break;
+            }
             ProbeState state = m.probe;
             if (!state.probing.compareAndSet(false, true)) {
                 CompletableFuture<Void> previous = state.current;
@@ -117,8 +121,7 @@ final class ActiveChecker implements AutoCloseable {
             inFlight.add(p);
             settled.add(p.settled);
             try {
-                p.future = probes.submit(p);
-                p.timeout = timer.schedule(p::timedOut, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+                p.future = probes.submit(p); // its timeout starts when it runs, not while it waits for a thread
             } catch (RejectedExecutionException e) { // closed meanwhile
                 p.abandon(HealthCheckResult.fail("probe not started: health checking stopped"));
             }
@@ -191,6 +194,16 @@ final class ActiveChecker implements AutoCloseable {
             if (!phase.compareAndSet(QUEUED, RUNNING)) {
                 return;
             }
+            if (closed) {
+                finish(HealthCheckResult.fail("health checking stopped"));
+                return;
+            }
+            try {
+                timeout = timer.schedule(this::timedOut, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                finish(HealthCheckResult.fail("health checking stopped"));
+                return;
+            }
             Server server = member.server;
             HealthCheckResult r;
             try {
@@ -240,6 +253,10 @@ final class ActiveChecker implements AutoCloseable {
             Future<?> f = future;
             if (f != null) {
                 f.cancel(true);
+            }
+            Future<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
             }
         }
 

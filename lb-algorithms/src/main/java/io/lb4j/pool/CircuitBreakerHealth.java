@@ -50,7 +50,7 @@ public final class CircuitBreakerHealth extends PassiveHealth {
     @Override
     PassiveTracker newTracker(Member member, PoolContext pool, PassiveTracker.Listener listener) {
         CircuitBreakerConfig withClock = CircuitBreakerConfig.from(config).clock(new TickerClock(pool.ticker())).build();
-        return new Tracker(CircuitBreaker.of(pool.name() + "/" + member.server.id(), withClock), pool, listener);
+        return new Tracker(CircuitBreaker.of(pool.name() + "/" + member.server.id(), withClock), member, pool, listener);
     }
 
     @Override
@@ -63,11 +63,19 @@ public final class CircuitBreakerHealth extends PassiveHealth {
         private final CircuitBreaker breaker;
         private final PoolContext pool;
         private volatile long openSince;
+        /** Whether the last recorded error could not connect; read when the breaker opens. */
         private volatile boolean lastErrorHard;
+        /** Whether the current opening was caused by a connect failure; fixed while the breaker is open. */
+        private volatile boolean openedHard;
+        /** Consecutive openings without a close in between: resilience4j's backoff attempt. */
+        private volatile int attempts;
         private volatile String reason = "circuit breaker CLOSED";
 
-        Tracker(CircuitBreaker breaker, PoolContext pool, Listener listener) {
+        private final Member member;
+
+        Tracker(CircuitBreaker breaker, Member member, PoolContext pool, Listener listener) {
             this.breaker = breaker;
+            this.member = member;
             this.pool = pool;
             breaker.getEventPublisher().onStateTransition(e -> onTransition(e, listener));
         }
@@ -77,9 +85,14 @@ public final class CircuitBreakerHealth extends PassiveHealth {
             reason = "circuit breaker " + event.getStateTransition();
             if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
                 openSince = pool.ticker().read();
+                openedHard = lastErrorHard;
+                attempts = Math.min(attempts + 1, 1_000);
+                member.probe.resetPasses(); // active checks count passes from the ejection on
+            } else if (to == CircuitBreaker.State.CLOSED) {
+                attempts = 0;
             }
             if (!pool.rebuilding()) { // a rebuild in progress reads the new state itself
-                listener.ejected(reason);
+                listener.changed(reason);
             }
         }
 
@@ -123,11 +136,13 @@ public final class CircuitBreakerHealth extends PassiveHealth {
             if (breaker.getState() != CircuitBreaker.State.OPEN) {
                 return Long.MAX_VALUE;
             }
-            long waitMillis = Math.min(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1),
-                    Long.MAX_VALUE / 4_000_000L); // saturate: a deadline, not an exact time
+            long waitMillis = Math.min(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState()
+                    .apply(Math.max(1, attempts)), Long.MAX_VALUE / 4_000_000L); // saturate: a deadline, not an exact time
+            long waitNanos = Math.max(1_000_000L, waitMillis * 1_000_000L);
             // resilience4j lets the first permission through strictly after the wait
-            long until = openSince + 1 + Math.max(1_000_000L, waitMillis * 1_000_000L);
-            return until - now <= 0 ? now + 1_000_000L : until;
+            long until = openSince + 1 + waitNanos;
+            // still open past the computed wait (a longer backoff than we know of): look again later, not every ms
+            return until - now <= 0 ? now + Math.max(1_000_000L, Math.min(waitNanos / 10, 1_000_000_000L)) : until;
         }
 
         @Override
@@ -135,7 +150,7 @@ public final class CircuitBreakerHealth extends PassiveHealth {
             if (!open()) {
                 return Verdict.NONE;
             }
-            return lastErrorHard ? Verdict.HARD : Verdict.OUTLIER;
+            return openedHard ? Verdict.HARD : Verdict.OUTLIER;
         }
 
         @Override
@@ -185,10 +200,14 @@ public final class CircuitBreakerHealth extends PassiveHealth {
 
     /** Adapts the pool's ticker to the {@link Clock} resilience4j reads. */
     private static final class TickerClock extends Clock {
+        /** An arbitrary fixed base: the breaker only ever compares instants with each other. */
+        private static final Instant BASE = Instant.ofEpochSecond(1_000_000_000L);
         private final Ticker ticker;
+        private final long origin;
 
         TickerClock(Ticker ticker) {
             this.ticker = ticker;
+            this.origin = ticker.read();
         }
 
         @Override
@@ -203,12 +222,12 @@ public final class CircuitBreakerHealth extends PassiveHealth {
 
         @Override
         public Instant instant() {
-            return Instant.ofEpochSecond(0, ticker.read());
+            return BASE.plusNanos(ticker.read() - origin); // wrap-safe: the difference, not the raw reading
         }
 
         @Override
         public long millis() {
-            return ticker.read() / 1_000_000L;
+            return instant().toEpochMilli();
         }
     }
 }

@@ -17,22 +17,32 @@ import java.util.List;
  *       cap says.</li>
  *   <li>Passive <em>outliers</em> are ejected oldest first, at most {@code maxEjectionPercent} of the
  *       primaries still in play (neither down, draining, hard-failed nor quiesced), rounded down, but at
- *       least one when two or more are in play and the percentage is above 0 (Envoy's
+ *       least one when two or more are in play, or when a healthy backup can take over, and the
+ *       percentage is above 0 (Envoy's
  *       {@code max_ejection_percent}); the rest stay {@link HealthState#UP}. Backups never count towards
  *       the cap and are never held back by it.</li>
  *   <li>Eligible: the UP primaries with weight &gt; 0; if there are none, the UP backups (nginx
  *       {@code backup}). When the UP share of the primaries that are neither down nor draining is under
  *       {@code panicThresholdPercent} (and no backup can take over), every primary that is UP or an ejected
- *       outlier (Envoy panic mode; hard-failed servers stay out).</li>
+ *       outlier or failed its active checks (Envoy panic mode: a broken health check must not empty the
+ *       pool); servers refusing connections stay out.</li>
+ *   <li>The only server of a pool without backups is never ejected by passive health (nginx's
+ *       {@code peers->single}): there is nothing to fail over to. Active checks and operators still can.</li>
  * </ol>
  */
 final class Eligibility {
     private Eligibility() {
     }
 
-    /** One member's facts, in pool order. */
-    record Facts(boolean adminDown, boolean draining, boolean hardDown, boolean outlier, long outlierSince,
-                 boolean backup, boolean quiesced) {
+    /**
+     * One member's facts, in pool order: an operator's down and drain, active checks failed, passive health's
+     * verdict (a hard failure or an outlier, since when), and its configuration.
+     */
+    record Facts(boolean adminDown, boolean draining, boolean activeDown, boolean passiveHard, boolean outlier,
+                 long outlierSince, boolean backup, boolean quiesced) {
+        boolean hardDown() {
+            return activeDown || passiveHard;
+        }
     }
 
     /** The decision for one list of facts. Immutable. */
@@ -45,23 +55,38 @@ final class Eligibility {
 
     static Result decide(List<Facts> facts, int maxEjectionPercent, int panicThresholdPercent) {
         int n = facts.size();
+        int primaries = 0;
+        int backups = 0;
+        for (Facts f : facts) {
+            if (f.backup()) {
+                backups++;
+            } else {
+                primaries++;
+            }
+        }
+        // nginx: the only server of a group is never considered unavailable by passive health (peers->single)
+        boolean single = primaries == 1 && backups == 0;
         HealthState[] states = new HealthState[n];
         List<Integer> outliers = new ArrayList<>();
         int inPlay = 0;
+        int backupsUp = 0;
         for (int i = 0; i < n; i++) {
             Facts f = facts.get(i);
             if (f.adminDown()) {
                 states[i] = HealthState.DOWN;
             } else if (f.draining()) {
                 states[i] = HealthState.DRAINING;
-            } else if (f.hardDown()) {
+            } else if (f.activeDown() || f.passiveHard() && !single) {
                 states[i] = HealthState.EJECTED;
             } else {
                 states[i] = HealthState.UP;
                 if (!f.backup() && !f.quiesced()) {
                     inPlay++;
                 }
-                if (f.outlier()) {
+                if (f.backup() && !f.outlier() && !f.quiesced()) {
+                    backupsUp++;
+                }
+                if (f.outlier() && !single) {
                     if (f.backup()) {
                         states[i] = HealthState.EJECTED; // backups never count towards the cap
                     } else {
@@ -70,7 +95,7 @@ final class Eligibility {
                 }
             }
         }
-        int allowed = allowedEjections(inPlay, maxEjectionPercent);
+        int allowed = allowedEjections(inPlay, maxEjectionPercent, backupsUp > 0);
         outliers.sort(Comparator.comparingLong((Integer i) -> facts.get(i).outlierSince()).thenComparingInt(i -> i));
         int[] heldBack = new int[Math.max(0, outliers.size() - allowed)];
         for (int k = 0; k < outliers.size(); k++) {
@@ -84,10 +109,13 @@ final class Eligibility {
         return tiers(facts, states, panicThresholdPercent, heldBack);
     }
 
-    /** How many outliers may be ejected among {@code inPlay} primaries. */
-    static int allowedEjections(int inPlay, int maxEjectionPercent) {
+    /**
+     * How many outliers may be ejected among {@code inPlay} primaries: the percentage rounded down, but at
+     * least one when two or more are in play, or when a healthy backup can take over.
+     */
+    static int allowedEjections(int inPlay, int maxEjectionPercent, boolean backupUp) {
         int allowed = (int) ((long) inPlay * maxEjectionPercent / 100);
-        return maxEjectionPercent > 0 && inPlay > 1 ? Math.max(1, allowed) : allowed;
+        return maxEjectionPercent > 0 && (inPlay > 1 || backupUp && inPlay > 0) ? Math.max(1, allowed) : allowed;
     }
 
     private static Result tiers(List<Facts> facts, HealthState[] states, int threshold,
@@ -115,7 +143,7 @@ final class Eligibility {
             if (states[i] == HealthState.UP) {
                 up[upCount++] = i;
                 panicSet[panicCount++] = i;
-            } else if (!f.hardDown()) {
+            } else if (!f.passiveHard()) { // outliers and active-check failures; never servers refusing connections
                 panicSet[panicCount++] = i;
             }
         }

@@ -3,8 +3,10 @@ package io.lb4j.pool;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.util.Locale;
 
 /**
  * Classifies throwables for the pool: which failures are <em>hard</em> (the request never reached the
@@ -22,7 +24,8 @@ final class Failures {
 
     /**
      * Whether {@code cause}, or one of its causes, says that no connection could be opened: a
-     * {@link ConnectException} (refused, or a connect timeout reported as one), {@link NoRouteToHostException},
+     * {@link ConnectException} (refused), a connect timeout ({@code SocketTimeoutException: connect timed out},
+     * {@code HttpConnectTimeoutException}: a blackholed host), {@link NoRouteToHostException},
      * {@link PortUnreachableException}, {@link UnknownHostException}, or a JDBC {@link SQLException} with
      * SQLSTATE {@code 08001} (unable to establish a connection) or {@code 08004} (connection rejected).
      * A server failing this way is down, not an outlier.
@@ -31,7 +34,8 @@ final class Failures {
         Throwable t = cause;
         for (int depth = 0; t != null && depth < MAX_DEPTH; depth++) {
             if (t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof PortUnreachableException || t instanceof UnknownHostException) {
+                    || t instanceof PortUnreachableException || t instanceof UnknownHostException
+                    || t instanceof java.net.http.HttpConnectTimeoutException || isConnectTimeout(t)) {
                 return true;
             }
             if (t instanceof SQLException) {
@@ -47,6 +51,15 @@ final class Failures {
             t = next;
         }
         return false;
+    }
+
+    /** A connect timeout (a blackholed host): {@code SocketTimeoutException: connect timed out}, as the JDK and OkHttp say. */
+    private static boolean isConnectTimeout(Throwable t) {
+        if (!(t instanceof SocketTimeoutException)) {
+            return false;
+        }
+        String m = t.getMessage();
+        return m != null && m.toLowerCase(Locale.ROOT).contains("connect timed out");
     }
 
     /**

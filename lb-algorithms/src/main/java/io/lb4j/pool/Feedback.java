@@ -43,7 +43,7 @@ final class Feedback {
                 break;
             case FAILURE:
                 m.failures.increment();
-                m.latency.observe(Math.max(latency, failurePenalty()), now);
+                m.latency.observe(Math.max(latency, failurePenalty(m)), now);
                 m.failed();
                 break;
             default:
@@ -71,17 +71,19 @@ final class Feedback {
 
     /**
      * What a failed call costs in the latency estimate at least: the configured failure penalty, or by
-     * default twice the slowest estimate among (up to 64 of) the eligible servers, so that a server that
+     * default twice the slowest estimate among (up to 64 of) the other eligible servers, so that a server that
      * fails fast never looks faster than one that answers. Read only on failures.
      */
-    long failurePenalty() {
+    long failurePenalty(Member failing) {
         if (failurePenaltyNanos > 0) {
             return failurePenaltyNanos;
         }
         Member[] e = pool.snapshot().eligible;
         double slowest = 0;
         for (int i = 0, n = Math.min(PENALTY_SCAN, e.length); i < n; i++) {
-            slowest = Math.max(slowest, e[i].latency.lastCost());
+            if (e[i] != failing) { // never its own estimate: the penalty must not compound
+                slowest = Math.max(slowest, e[i].latency.lastCost());
+            }
         }
         return (long) Math.min(2 * slowest, MAX_PENALTY_NANOS);
     }
@@ -102,9 +104,8 @@ final class Feedback {
         }
     }
 
-    /** The passive tracker ejected {@code m} by itself. */
-    void onPassiveEjection(Member m, String reason) {
-        m.probe.resetPasses(); // with active checks on, `rise` passes after the ejection restore it
+    /** The passive tracker changed {@code m}'s verdict by itself (it reset the probe passes before ejecting). */
+    void onPassiveChange(Member m, String reason) {
         pool.update(m, reason);
     }
 

@@ -319,7 +319,7 @@ public final class LoadBalancingPool implements Pool {
 
     Member newMember(Server server) {
         Member m = new Member(server, ticker, config.latencyDecay().toNanos());
-        m.passive = config.passiveHealth().newTracker(m, context, reason -> feedback.onPassiveEjection(m, reason));
+        m.passive = config.passiveHealth().newTracker(m, context, reason -> feedback.onPassiveChange(m, reason));
         return m;
     }
 
@@ -430,11 +430,16 @@ public final class LoadBalancingPool implements Pool {
         if (closed) {
             return;
         }
-        closed = true;
+        lock.lock();
+        try {
+            closed = true; // under the lock: no rebuild in progress can publish over the closed snapshot
+            snapshot = Snapshot.none(NoAvailableServerException.Reason.CLOSED, "the pool is closed");
+        } finally {
+            lock.unlock();
+        }
         if (checker != null) {
             checker.close();
         }
-        snapshot = Snapshot.none(NoAvailableServerException.Reason.CLOSED, "the pool is closed");
         log.info("pool '{}' closed", name);
     }
 

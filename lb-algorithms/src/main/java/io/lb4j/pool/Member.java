@@ -55,6 +55,10 @@ final class Member implements Endpoint {
     volatile boolean ramping;
     /** Whether this member is in the published eligible set. */
     volatile boolean eligible;
+    /** An outlier the ejection cap keeps in rotation (logged once when it starts). */
+    volatile boolean heldBack;
+    /** Removed from the membership by {@code update} while an operator had not drained it. */
+    volatile boolean drainedByUpdate;
     /** HALF_OPEN breaker: each pick must take one of its trial permits. */
     volatile boolean gated;
 

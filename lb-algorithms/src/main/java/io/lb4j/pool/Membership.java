@@ -107,12 +107,15 @@ final class Membership {
     }
 
     static Change markUp(LoadBalancingPool pool, Member m) {
+        if (m.leaving) {
+            throw new IllegalArgumentException("pool '" + pool.poolName() + "': server '" + m.id()
+                    + "' is leaving (removed by update) and cannot be marked up; list it again instead");
+        }
         if (!m.adminDown && !m.draining) {
             return null;
         }
         m.adminDown = false;
         m.draining = false;
-        m.leaving = false;
         CompletableFuture<Void> f = m.drained;
         m.drained = null;
         if (f != null && !f.isDone()) {
@@ -159,9 +162,16 @@ final class Membership {
             }
             if (m.leaving) { // came back before it was drained
                 m.leaving = false;
-                m.draining = false;
-                m.drained = null;
-                pool.publisher().startRamp(m, now);
+                if (m.drainedByUpdate) { // an operator's own drain stays in force
+                    m.drainedByUpdate = false;
+                    m.draining = false;
+                    CompletableFuture<Void> f = m.drained;
+                    m.drained = null;
+                    if (f != null && !f.isDone()) {
+                        f.cancel(false);
+                    }
+                    pool.publisher().startRamp(m, now);
+                }
                 changed++;
             }
             if (!sameSettings(m.server, s)) {
@@ -180,15 +190,15 @@ final class Membership {
                 continue;
             }
             m.leaving = true;
+            if (!m.draining) {
+                m.drainedByUpdate = true;
+                m.drained = new CompletableFuture<>();
+                m.draining = true; // before reading in-flight: a lease completing now sees it and drops the member
+            }
             if (m.inFlight() == 0) {
                 it.remove();
                 m.removed = true;
                 events.add(event(pool, m, HealthEvent.Kind.REMOVED, "removed by update", now));
-            } else {
-                m.draining = true;
-                if (m.drained == null) {
-                    m.drained = new CompletableFuture<>();
-                }
             }
             leaving++;
         }

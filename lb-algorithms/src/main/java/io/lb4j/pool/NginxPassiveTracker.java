@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * nginx's {@code max_fails}/{@code fail_timeout} for one member ({@code ngx_http_upstream_round_robin.c}):
  * {@code maxFails} failures within {@code failTimeout} eject the server for {@code failTimeout}; then it is
- * tried again on probation, where one failure ejects it again at once and one success restores it fully.
+ * tried again on probation: one trial request at a time is let through (the member is {@link #gated()}),
+ * one failure ejects it again at once and one success restores it fully.
  * Per-server {@code Server.maxFails()}/{@code failTimeout()} override the pool's values, read at each
  * failure; {@code maxFails = 0} never ejects.
  *
@@ -20,6 +21,7 @@ final class NginxPassiveTracker implements PassiveTracker {
     private final PassiveHealth defaults;
     private final Listener listener;
 
+    private final java.util.concurrent.atomic.AtomicBoolean trialTaken = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int failCount;
     private long windowStart;
     /** Restored after fail_timeout with failures still counted: one more failure ejects again. */
@@ -47,13 +49,20 @@ final class NginxPassiveTracker implements PassiveTracker {
         if (failCount == 0 && !probation) {
             return; // the common case: no lock, no write
         }
+        boolean restored = false;
         synchronized (this) {
             if (probation) {
                 probation = false;
                 failCount = 0;
+                trialTaken.set(false);
+                reason = "trial call succeeded after fail_timeout";
+                restored = true;
             } else if (failCount > 0 && now - windowStart > failTimeoutNanos()) {
                 failCount = 0;
             }
+        }
+        if (restored) {
+            listener.changed(reason); // republish: the member takes its full share again
         }
     }
 
@@ -87,11 +96,13 @@ final class NginxPassiveTracker implements PassiveTracker {
                         + Duration.ofNanos(failTimeout) + " (max_fails=" + maxFails + ")" + describe(cause);
             }
             boolean hard = Failures.isConnectFailure(cause);
+            member.probe.resetPasses(); // active checks count passes from the ejection on
+            trialTaken.set(false);
             since = now;
             reason = why;
             verdict = hard ? Verdict.HARD : Verdict.OUTLIER;
         }
-        listener.ejected(why);
+        listener.changed(why);
     }
 
     private static String describe(Throwable cause) {
@@ -100,6 +111,24 @@ final class NginxPassiveTracker implements PassiveTracker {
 
     @Override
     public void onDrop(boolean permitted) {
+        if (permitted) {
+            trialTaken.set(false); // the trial call did not happen: the next pick may try
+        }
+    }
+
+    @Override
+    public boolean gated() {
+        return probation;
+    }
+
+    @Override
+    public boolean tryAcquirePermission() {
+        return !probation || trialTaken.compareAndSet(false, true);
+    }
+
+    @Override
+    public void releasePermission() {
+        trialTaken.set(false);
     }
 
     @Override
@@ -107,6 +136,7 @@ final class NginxPassiveTracker implements PassiveTracker {
         if (verdict != Verdict.NONE && now - (since + failTimeoutNanos()) >= 0) {
             verdict = Verdict.NONE;
             probation = true;
+            trialTaken.set(false);
             reason = "fail_timeout elapsed, trying again";
         }
     }
@@ -138,6 +168,7 @@ final class NginxPassiveTracker implements PassiveTracker {
         }
         verdict = Verdict.NONE;
         probation = false;
+        trialTaken.set(false);
         failCount = 0;
         reason = "active health check passed";
         return true;

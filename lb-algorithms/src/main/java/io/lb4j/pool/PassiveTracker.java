@@ -8,7 +8,7 @@ package io.lb4j.pool;
  *
  * <p>Thread-safety: outcome methods are called concurrently by completing callers; {@link #advance},
  * {@link #restore} and the reads are called by the pool under its update lock. Implementations report
- * every ejection through their {@link Listener} (never while holding their own lock).
+ * every change they make by themselves through their {@link Listener} (never while holding their own lock).
  */
 interface PassiveTracker {
 
@@ -22,10 +22,10 @@ interface PassiveTracker {
         HARD
     }
 
-    /** Told of every ejection the tracker makes on its own (from an outcome). */
+    /** Told of every change the tracker makes on its own (an ejection, a successful trial): the pool republishes. */
     @FunctionalInterface
     interface Listener {
-        void ejected(String reason);
+        void changed(String reason);
     }
 
     void onSuccess(long latencyNanos, long now);

@@ -76,7 +76,7 @@ final class Publisher {
             }
             m.gated = p.gated();
             PassiveTracker.Verdict v = p.verdict();
-            facts.add(new Eligibility.Facts(m.adminDown, m.draining, m.probe.down() || v == PassiveTracker.Verdict.HARD,
+            facts.add(new Eligibility.Facts(m.adminDown, m.draining, m.probe.down(), v == PassiveTracker.Verdict.HARD,
                     v == PassiveTracker.Verdict.OUTLIER, p.ejectedSince() - now, m.server.backup(),
                     m.server.weight() == 0));
         }
@@ -114,9 +114,16 @@ final class Publisher {
             m.weight = w;
             m.eligible = false;
         }
+        boolean[] held = new boolean[all.length];
         for (int i : r.heldBack()) {
-            log.warn("pool '{}': {} should be ejected ({}) but {}% of the servers in play already are "
-                    + "(maxEjectionPercent)", pool, all[i].id(), all[i].passive.reason(), config.maxEjectionPercent());
+            held[i] = true;
+            if (!all[i].heldBack) {
+                log.warn("pool '{}': {} should be ejected ({}) but {}% of the servers in play already are "
+                        + "(maxEjectionPercent)", pool, all[i].id(), all[i].passive.reason(), config.maxEjectionPercent());
+            }
+        }
+        for (int i = 0; i < all.length; i++) {
+            all[i].heldBack = held[i];
         }
         Member[] chosen = new Member[r.eligible().length];
         for (int k = 0; k < chosen.length; k++) {

@@ -23,15 +23,15 @@ final class SlowPicks {
         String preferred = context.preferredId();
         if (preferred != null) {
             Member m = s.byId.get(preferred);
+            boolean gated = m != null && m.gated;
             if (m != null && !context.excludedIds().contains(preferred)
-                    && (!m.gated || m.passive.tryAcquirePermission())) {
-                return new Choice(m, m.gated);
+                    && (!gated || m.passive.tryAcquirePermission())) {
+                return new Choice(m, gated);
             }
         }
         Member m = (Member) s.picker.pick(context);
         if (context.excludedIds().contains(m.id())) {
-            Member other = avoiding(s, context, pool);
-            return new Choice(other, other.gated); // avoiding took a trial permit for a half-open member
+            return avoiding(s, context, pool);
         }
         return m.gated ? gated(s, context, m, pool) : new Choice(m, false);
     }
@@ -41,29 +41,38 @@ final class SlowPicks {
         if (m.passive.tryAcquirePermission()) {
             return new Choice(m, true);
         }
-        Member other = avoiding(s, context, pool);
-        return new Choice(other, other.gated);
+        return avoiding(s, context, pool);
     }
 
-    /** Asks the strategy again a few times (a rotation moves on), then takes the least loaded usable member. */
-    private static Member avoiding(Snapshot s, PickContext context, String pool) {
+    /**
+     * Asks the strategy again a few times (a rotation moves on), then takes the least loaded usable member;
+     * the choice records whether a trial permit was actually taken for it.
+     */
+    private static Choice avoiding(Snapshot s, PickContext context, String pool) {
         for (int attempt = 0; attempt < Math.min(4, s.eligible.length); attempt++) {
             Member m = (Member) s.picker.pick(context);
-            if (!context.excludedIds().contains(m.id()) && (!m.gated || m.passive.tryAcquirePermission())) {
-                return m;
+            if (context.excludedIds().contains(m.id())) {
+                continue;
+            }
+            boolean gated = m.gated;
+            if (!gated || m.passive.tryAcquirePermission()) {
+                return new Choice(m, gated);
             }
         }
         Member best = null;
+        boolean bestPermit = false;
         for (Member m : s.eligible) {
             if (context.excludedIds().contains(m.id())) {
                 continue;
             }
             if (best == null || m.inFlight() * best.weight < best.inFlight() * m.weight) {
-                if (!m.gated || m.passive.tryAcquirePermission()) {
-                    if (best != null && best.gated) {
+                boolean gated = m.gated;
+                if (!gated || m.passive.tryAcquirePermission()) {
+                    if (bestPermit) {
                         best.passive.releasePermission();
                     }
                     best = m;
+                    bestPermit = gated;
                 }
             }
         }
@@ -72,6 +81,6 @@ final class SlowPicks {
                     "all " + s.eligible.length + " available servers were excluded " + context.excludedIds()
                             + " or are half-open with no trial call left");
         }
-        return best;
+        return new Choice(best, bestPermit);
     }
 }

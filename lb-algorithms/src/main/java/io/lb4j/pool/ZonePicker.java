@@ -33,14 +33,23 @@ final class ZonePicker implements Picker {
 
     @Override
     public Endpoint pick(PickContext context) {
+        return zone().pick(context);
+    }
+
+    @Override
+    public Endpoint pick(PickContext context, long nowNanos) {
+        return zone().pick(context, nowNanos);
+    }
+
+    private Picker zone() {
         double u = random.nextDouble();
         int last = pickers.length - 1;
         for (int i = 0; i < last; i++) {
             if (u < cumulative[i]) {
-                return pickers[i].pick(context);
+                return pickers[i];
             }
         }
-        return pickers[last].pick(context);
+        return pickers[last];
     }
 
     /** The zone of a server; servers without one share the zone "". */

@@ -12,23 +12,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EligibilityTest {
 
     private static Eligibility.Facts up() {
-        return new Eligibility.Facts(false, false, false, false, 0, false, false);
+        return new Eligibility.Facts(false, false, false, false, false, 0, false, false);
     }
 
     private static Eligibility.Facts hard() {
-        return new Eligibility.Facts(false, false, true, false, 0, false, false);
+        return new Eligibility.Facts(false, false, false, true, false, 0, false, false);
+    }
+
+    private static Eligibility.Facts activeDown() {
+        return new Eligibility.Facts(false, false, true, false, false, 0, false, false);
     }
 
     private static Eligibility.Facts outlier(long since) {
-        return new Eligibility.Facts(false, false, false, true, since, false, false);
+        return new Eligibility.Facts(false, false, false, false, true, since, false, false);
     }
 
     private static Eligibility.Facts backup() {
-        return new Eligibility.Facts(false, false, false, false, 0, true, false);
+        return new Eligibility.Facts(false, false, false, false, false, 0, true, false);
     }
 
     private static Eligibility.Facts failedBackup(boolean hard) {
-        return new Eligibility.Facts(false, false, hard, !hard, 0, true, false);
+        return new Eligibility.Facts(false, false, false, hard, !hard, 0, true, false);
     }
 
     private static List<Eligibility.Facts> list(Eligibility.Facts... f) {
@@ -61,19 +65,22 @@ class EligibilityTest {
     }
 
     @Test
-    void aLoneOutlierStaysUnlessTheCapIsOneHundredPercent() {
-        assertThat(Eligibility.decide(list(outlier(1)), 50, 0).states()).containsExactly(HealthState.UP);
-        assertThat(Eligibility.decide(list(outlier(1)), 100, 0).states()).containsExactly(HealthState.EJECTED);
+    void theLastOutlierInPlayStaysUnlessTheCapIsOneHundredPercent() {
+        assertThat(Eligibility.decide(list(outlier(1), hard()), 50, 0).states())
+                .containsExactly(HealthState.UP, HealthState.EJECTED);
+        assertThat(Eligibility.decide(list(outlier(1), hard()), 100, 0).states())
+                .containsExactly(HealthState.EJECTED, HealthState.EJECTED);
         assertThat(Eligibility.decide(list(outlier(1), up()), 0, 0).states()).containsExactly(HealthState.UP, HealthState.UP);
     }
 
     @Test
     void atLeastOneOutlierMayGoWhenTwoAreInPlay() {
-        assertThat(Eligibility.allowedEjections(2, 10)).isEqualTo(1);
-        assertThat(Eligibility.allowedEjections(3, 50)).isEqualTo(1);
-        assertThat(Eligibility.allowedEjections(10, 50)).isEqualTo(5);
-        assertThat(Eligibility.allowedEjections(1, 50)).isZero();
-        assertThat(Eligibility.allowedEjections(0, 100)).isZero();
+        assertThat(Eligibility.allowedEjections(2, 10, false)).isEqualTo(1);
+        assertThat(Eligibility.allowedEjections(3, 50, false)).isEqualTo(1);
+        assertThat(Eligibility.allowedEjections(10, 50, false)).isEqualTo(5);
+        assertThat(Eligibility.allowedEjections(1, 50, false)).isZero();
+        assertThat(Eligibility.allowedEjections(1, 50, true)).isEqualTo(1); // a backup can take over
+        assertThat(Eligibility.allowedEjections(0, 100, true)).isZero();
     }
 
     @Test
@@ -92,10 +99,12 @@ class EligibilityTest {
     }
 
     @Test
-    void panicBalancesOverUpAndOutlierPrimariesButNeverHardFailedOnes() {
-        Eligibility.Result r = Eligibility.decide(list(outlier(1), hard(), up(), outlier(2)), 100, 50);
+    void panicBalancesOverUpOutlierAndActivelyFailedPrimariesButNotRefusingOnes() {
+        Eligibility.Result r = Eligibility.decide(list(outlier(1), hard(), up(), outlier(2), activeDown()), 100, 50);
         assertThat(r.panic()).isTrue();
-        assertThat(r.eligible()).containsExactly(0, 2, 3);
+        // outliers and active-check failures join (a broken health check must not empty the pool);
+        // a server refusing connections does not
+        assertThat(r.eligible()).containsExactly(0, 2, 3, 4);
     }
 
     @Test
@@ -107,9 +116,9 @@ class EligibilityTest {
 
     @Test
     void downDrainingAndQuiescedAreNeverEligible() {
-        List<Eligibility.Facts> f = list(new Eligibility.Facts(true, false, false, false, 0, false, false),
-                new Eligibility.Facts(false, true, false, false, 0, false, false),
-                new Eligibility.Facts(false, false, false, false, 0, false, true));
+        List<Eligibility.Facts> f = list(new Eligibility.Facts(true, false, false, false, false, 0, false, false),
+                new Eligibility.Facts(false, true, false, false, false, 0, false, false),
+                new Eligibility.Facts(false, false, false, false, false, 0, false, true));
         Eligibility.Result r = Eligibility.decide(f, 50, 0);
         assertThat(r.states()).containsExactly(HealthState.DOWN, HealthState.DRAINING, HealthState.UP);
         assertThat(r.empty()).isTrue();
@@ -120,5 +129,21 @@ class EligibilityTest {
     void anEmptyListSaysSo() {
         assertThat(Eligibility.decide(list(), 50, 0).emptyDetail()).isEqualTo("the pool has no servers");
         assertThat(Eligibility.decide(list(hard(), hard()), 50, 0).emptyDetail()).isEqualTo("all 2 servers are ejected");
+    }
+
+    @Test
+    void theOnlyServerOfAPoolWithoutBackupsIsNeverEjectedByPassiveHealth() {
+        assertThat(Eligibility.decide(list(hard()), 100, 0).states()).containsExactly(HealthState.UP);
+        assertThat(Eligibility.decide(list(outlier(1)), 100, 0).states()).containsExactly(HealthState.UP);
+        assertThat(Eligibility.decide(list(activeDown()), 100, 0).states()).containsExactly(HealthState.EJECTED);
+        assertThat(Eligibility.decide(list(hard(), backup()), 100, 0).states())
+                .containsExactly(HealthState.EJECTED, HealthState.UP);
+    }
+
+    @Test
+    void aSingleOutlierPrimaryFailsOverToAHealthyBackup() {
+        Eligibility.Result r = Eligibility.decide(list(outlier(1), backup()), 50, 0);
+        assertThat(r.states()).containsExactly(HealthState.EJECTED, HealthState.UP);
+        assertThat(r.eligible()).containsExactly(1);
     }
 }
