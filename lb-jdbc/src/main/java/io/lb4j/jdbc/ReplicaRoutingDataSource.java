@@ -347,6 +347,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         log.info("{}: closed", name);
     }
 
+    /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;
     }
