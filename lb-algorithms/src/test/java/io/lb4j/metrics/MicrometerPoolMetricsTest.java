@@ -1,11 +1,14 @@
 package io.lb4j.metrics;
 
 import io.lb4j.algorithms.RoundRobin;
+import io.lb4j.api.Endpoint;
 import io.lb4j.api.Lease;
 import io.lb4j.api.ManualTicker;
 import io.lb4j.api.NoAvailableServerException;
+import io.lb4j.api.Outcome;
 import io.lb4j.api.Server;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.OutcomeObserver;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
 import io.micrometer.core.instrument.Meter;
@@ -16,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +195,31 @@ class MicrometerPoolMetricsTest {
             }
         });
         return configs;
+    }
+
+    @Test
+    void recordingAnOutcomeAllocatesNothing() {
+        try (LoadBalancingPool pool = pool(MicrometerPoolMetrics.of(registry), PassiveHealth.disabled())) {
+            OutcomeObserver observer = MicrometerPoolMetrics.of(registry).create(pool);
+            Endpoint a = pool.eligible().get(0);
+            Runnable record = () -> {
+                for (int i = 0; i < 10_000; i++) {
+                    observer.onOutcome(a, Outcome.SUCCESS, 1_000 + i);
+                    observer.onOutcome(a, Outcome.FAILURE, 2_000 + i);
+                }
+            };
+            record.run(); // warm-up: class loading, first registrations
+            long before = allocatedBytes();
+            record.run();
+            // one object per call would be at least 16 bytes x 20,000; a few hundred one-off bytes (a time window
+            // rotating in Micrometer's max gauge) are not per call
+            assertThat(allocatedBytes() - before).as("bytes for 20,000 outcomes").isLessThan(4_096);
+        }
+    }
+
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
     @Test

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What Micrometer metrics cost per request: {@code pool.acquire(ctx)} then {@code lease.success(latency)}, as
  * {@link PoolBenchmark}, with no observer ({@code none}) or {@link MicrometerPoolMetrics} into a
- * {@link SimpleMeterRegistry} ({@code micrometer}). Run with {@code -prof gc} for bytes per operation; picking
+ * {@link SimpleMeterRegistry} ({@code micrometer}), or an observer that does nothing ({@code noop}: the cost
+ * of the hook itself). Run with {@code -prof gc} for bytes per operation; picking
  * itself is the same code either way.
  */
 @State(Scope.Benchmark)
@@ -41,7 +42,7 @@ public class PoolMetricsBenchmark {
     @Param({"round-robin", "peak-ewma"})
     public String strategy;
 
-    @Param({"none", "micrometer"})
+    @Param({"none", "noop", "micrometer"})
     public String metrics;
 
     private LoadBalancingPool pool;
@@ -54,6 +55,8 @@ public class PoolMetricsBenchmark {
                 .scheduleHealthChecks(false);
         if (metrics.equals("micrometer")) {
             b.observer(MicrometerPoolMetrics.of(new SimpleMeterRegistry()));
+        } else if (metrics.equals("noop")) {
+            b.observer(p -> (endpoint, outcome, latencyNanos) -> { });
         }
         pool = b.build();
         latencies = Fixtures.completionLatencies();
