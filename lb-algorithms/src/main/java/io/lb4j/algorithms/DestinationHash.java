@@ -46,6 +46,7 @@ public final class DestinationHash implements Strategy {
         this(HashingConfig.ofDefaults(), Randoms.threadLocal());
     }
 
+    /** Destination hashing with these table settings (Maglev or ketama, table size). */
     public DestinationHash(HashingConfig config) {
         this(config, Randoms.threadLocal());
     }

@@ -96,6 +96,7 @@ public final class HashingConfig {
         return b;
     }
 
+    /** The lookup table: Maglev (O(1) per pick) or a ketama ring (O(log n)). */
     public Table table() {
         return table;
     }
@@ -182,6 +183,7 @@ public final class HashingConfig {
             return this;
         }
 
+        /** The immutable settings. */
         public HashingConfig build() {
             return new HashingConfig(this);
         }

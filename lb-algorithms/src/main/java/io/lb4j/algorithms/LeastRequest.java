@@ -109,6 +109,7 @@ public final class LeastRequest implements Strategy {
         return NAME;
     }
 
+    /** The settings this strategy was built with. */
     public Config config() {
         return config;
     }
@@ -306,6 +307,7 @@ public final class LeastRequest implements Strategy {
             return DEFAULTS;
         }
 
+        /** A builder starting from the defaults. */
         public static Builder custom() {
             return new Builder();
         }
@@ -361,6 +363,7 @@ public final class LeastRequest implements Strategy {
                 return this;
             }
 
+            /** The immutable settings. */
             public Config build() {
                 return new Config(this);
             }

@@ -101,6 +101,7 @@ public final class LocalityConfig {
             return this;
         }
 
+        /** The immutable settings. */
         public LocalityConfig build() {
             return new LocalityConfig(this);
         }

@@ -66,6 +66,7 @@ public final class LocalityLeastConnections implements Strategy {
         this(LocalityConfig.ofDefaults(), Ticker.system());
     }
 
+    /** LVS lblc with these settings. */
     public LocalityLeastConnections(LocalityConfig config) {
         this(config, Ticker.system());
     }
@@ -85,6 +86,7 @@ public final class LocalityLeastConnections implements Strategy {
         return NAME;
     }
 
+    /** The settings this strategy was built with. */
     public LocalityConfig config() {
         return config;
     }

@@ -72,6 +72,7 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
         this(LocalityConfig.ofDefaults(), Ticker.system());
     }
 
+    /** LVS lblcr with these settings. */
     public LocalityLeastConnectionsReplicated(LocalityConfig config) {
         this(config, Ticker.system());
     }
@@ -91,6 +92,7 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
         return NAME;
     }
 
+    /** The settings this strategy was built with. */
     public LocalityConfig config() {
         return config;
     }

@@ -52,6 +52,7 @@ public final class PeakEwma implements Strategy {
         this(PeakEwmaConfig.ofDefaults(), Randoms.threadLocal());
     }
 
+    /** Peak EWMA with these settings. */
     public PeakEwma(PeakEwmaConfig config) {
         this(config, Randoms.threadLocal());
     }

@@ -74,6 +74,7 @@ public final class PeakEwmaConfig {
             return this;
         }
 
+        /** The immutable settings. */
         public PeakEwmaConfig build() {
             return new PeakEwmaConfig(this);
         }

@@ -48,6 +48,7 @@ public final class SourceHash implements Strategy {
         this(HashingConfig.ofDefaults(), Randoms.threadLocal());
     }
 
+    /** Source hashing with these table settings (Maglev or ketama, table size). */
     public SourceHash(HashingConfig config) {
         this(config, Randoms.threadLocal());
     }

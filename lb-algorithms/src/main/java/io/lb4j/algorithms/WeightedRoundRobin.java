@@ -105,6 +105,7 @@ public final class WeightedRoundRobin implements Strategy {
         return NAME;
     }
 
+    /** The settings this strategy was built with. */
     public Config config() {
         return config;
     }
@@ -259,6 +260,7 @@ public final class WeightedRoundRobin implements Strategy {
             return DEFAULTS;
         }
 
+        /** A builder starting from the defaults. */
         public static Builder custom() {
             return new Builder();
         }
@@ -306,6 +308,7 @@ public final class WeightedRoundRobin implements Strategy {
                 return this;
             }
 
+            /** The immutable settings. */
             public Config build() {
                 return new Config(this);
             }

@@ -10,7 +10,9 @@ package io.lb4j.config;
 public final class NginxConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The 1-based line of the offending token. */
     private final int line;
+    /** The 1-based column of the offending token. */
     private final int column;
 
     /**

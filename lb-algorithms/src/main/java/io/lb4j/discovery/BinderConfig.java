@@ -39,6 +39,7 @@ public final class BinderConfig {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder custom() {
         return new Builder();
     }
@@ -109,6 +110,7 @@ public final class BinderConfig {
             return this;
         }
 
+        /** The immutable settings. */
         public BinderConfig build() {
             return new BinderConfig(this);
         }

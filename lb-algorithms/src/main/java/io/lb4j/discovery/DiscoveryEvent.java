@@ -34,6 +34,7 @@ public record DiscoveryEvent(String pool, String source, Kind kind, List<Server>
         APPLY_FAILED
     }
 
+    /** Copies the server list. */
     public DiscoveryEvent {
         servers = List.copyOf(servers);
     }

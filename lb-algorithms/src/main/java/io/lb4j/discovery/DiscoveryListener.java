@@ -7,5 +7,6 @@ package io.lb4j.discovery;
  */
 @FunctionalInterface
 public interface DiscoveryListener {
+    /** One binder event; must not block. */
     void onEvent(DiscoveryEvent event);
 }

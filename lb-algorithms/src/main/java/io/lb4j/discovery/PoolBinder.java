@@ -347,6 +347,7 @@ public final class PoolBinder implements AutoCloseable {
             this.source = source;
         }
 
+        /** The safety settings; default {@link BinderConfig#ofDefaults()}. */
         public Builder config(BinderConfig config) {
             this.config = notNull("config", config);
             return this;
@@ -364,6 +365,7 @@ public final class PoolBinder implements AutoCloseable {
             return this;
         }
 
+        /** Told of every binder event (applied, held, confirmed, failed, ignored); runs on the binder's thread. */
         public Builder listener(DiscoveryListener listener) {
             this.listener = notNull("listener", listener);
             return this;

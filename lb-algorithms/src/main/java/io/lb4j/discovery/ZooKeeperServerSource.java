@@ -75,6 +75,7 @@ public final class ZooKeeperServerSource extends AbstractServerSource {
      * @param metadata    Spring-style metadata (e.g. {@code zone}, {@code weight}), not null
      */
     public record Registration(String serviceName, String id, String address, int port, Map<String, String> metadata) {
+        /** Validates every part: the names as ZooKeeper path segments, the port in range. */
         public Registration {
             segment("registration serviceName", serviceName);
             segment("registration id", id);

@@ -52,22 +52,27 @@ public final class ActiveHealth {
         return custom(check).build();
     }
 
+    /** The probe. */
     public HealthCheck check() {
         return check;
     }
 
+    /** Time between the starts of two probes of one server (HAProxy {@code inter}). */
     public Duration interval() {
         return interval;
     }
 
+    /** How long one probe may take before it counts as failed. */
     public Duration timeout() {
         return timeout;
     }
 
+    /** Consecutive passing probes that bring a server back (HAProxy {@code rise}). */
     public int rise() {
         return rise;
     }
 
+    /** Consecutive failing probes that take a server out (HAProxy {@code fall}). */
     public int fall() {
         return fall;
     }
@@ -133,6 +138,7 @@ public final class ActiveHealth {
             return this;
         }
 
+        /** The immutable settings. */
         public ActiveHealth build() {
             return new ActiveHealth(this);
         }

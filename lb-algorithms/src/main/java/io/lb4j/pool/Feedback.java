@@ -1,6 +1,7 @@
 package io.lb4j.pool;
 
 import io.lb4j.api.HealthCheckResult;
+import io.lb4j.api.NoAvailableServerException;
 import io.lb4j.api.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,8 @@ final class Feedback {
 
     private final LoadBalancingPool pool;
     private final long failurePenaltyNanos;
+    /** Whether the observer's first failure was logged; a lost race logs it twice at worst. */
+    private volatile boolean observerFailed;
 
     Feedback(LoadBalancingPool pool, long failurePenaltyNanos) {
         this.pool = pool;
@@ -50,6 +53,10 @@ final class Feedback {
                 m.drops.increment();
                 break;
         }
+        OutcomeObserver observer = pool.observer();
+        if (observer != null) {
+            observe(observer, m, outcome, latency);
+        }
         if (left == 0 && m.draining) {
             drained(m);
         }
@@ -66,6 +73,40 @@ final class Feedback {
             }
         } catch (RuntimeException e) {
             log.error("pool '{}': passive health of {} failed on an outcome", pool.poolName(), m.id(), e);
+        }
+    }
+
+    private void observe(OutcomeObserver observer, Member m, Outcome outcome, long latency) {
+        try {
+            observer.onOutcome(m, outcome, latency);
+        } catch (RuntimeException e) {
+            observerFailed("an outcome", e);
+        }
+    }
+
+    /** A pick found no server. */
+    void noServer(NoAvailableServerException.Reason reason) {
+        try {
+            pool.observer().onNoServer(reason);
+        } catch (RuntimeException e) {
+            observerFailed("a pick without server", e);
+        }
+    }
+
+    void closeObserver() {
+        try {
+            pool.observer().onClose();
+        } catch (RuntimeException e) {
+            observerFailed("close", e);
+        }
+    }
+
+    /** Logs the first failure of the observer only: it runs on every request. */
+    private void observerFailed(String what, RuntimeException e) {
+        if (!observerFailed) {
+            observerFailed = true;
+            log.error("pool '{}': outcome observer failed on {} (logged once, later failures are ignored)",
+                    pool.poolName(), what, e);
         }
     }
 

@@ -67,6 +67,7 @@ public final class LoadBalancingPool implements Pool {
     private final PoolContext context;
     private final ActiveChecker checker;
     private final Feedback feedback;
+    private final OutcomeObserver observer;
     private volatile boolean closed;
     private volatile Snapshot snapshot;
 
@@ -92,6 +93,7 @@ public final class LoadBalancingPool implements Pool {
         } finally {
             lock.unlock();
         }
+        observer = b.observer == null ? null : Checks.notNull("observer", b.observer.create(this));
         ActiveHealth active = config.activeHealth();
         if (active != null) {
             checker = new ActiveChecker(active, name, this::memberList, feedback::onProbe, b.executor);
@@ -160,6 +162,9 @@ public final class LoadBalancingPool implements Pool {
             s = refreshIfFree(now);
         }
         if (s.picker == null) {
+            if (observer != null) {
+                feedback.noServer(s.reason);
+            }
             throw new NoAvailableServerException(name, s.reason, s.detail);
         }
         return s;
@@ -323,6 +328,11 @@ public final class LoadBalancingPool implements Pool {
         return m;
     }
 
+    /** The observer of completed leases, or null. */
+    OutcomeObserver observer() {
+        return observer;
+    }
+
     Publisher publisher() {
         return publisher;
     }
@@ -439,6 +449,9 @@ public final class LoadBalancingPool implements Pool {
         }
         if (checker != null) {
             checker.close();
+        }
+        if (observer != null) {
+            feedback.closeObserver();
         }
         log.info("pool '{}' closed", name);
     }

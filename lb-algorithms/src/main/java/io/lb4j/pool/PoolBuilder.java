@@ -26,6 +26,7 @@ public final class PoolBuilder {
     final Set<String> down = new HashSet<>();
     boolean scheduleHealthChecks = true;
     ScheduledExecutorService executor;
+    OutcomeObserver.Factory observer;
 
     PoolBuilder(String name) {
         this.name = name;
@@ -55,6 +56,15 @@ public final class PoolBuilder {
      */
     public PoolBuilder healthExecutor(ScheduledExecutorService executor) {
         this.executor = Checks.notNull("healthExecutor", executor);
+        return this;
+    }
+
+    /**
+     * Observes every completed lease and every pick that found no server, e.g.
+     * {@code observer(MicrometerPoolMetrics.of(registry))}. Default none (a null check per lease).
+     */
+    public PoolBuilder observer(OutcomeObserver.Factory factory) {
+        this.observer = Checks.notNull("observer", factory);
         return this;
     }
 

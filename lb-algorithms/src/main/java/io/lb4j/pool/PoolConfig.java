@@ -63,10 +63,12 @@ public final class PoolConfig {
         this.zoneAwareRouting = b.zoneAwareRouting;
     }
 
+    /** The defaults (see the table above). */
     public static PoolConfig ofDefaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder custom() {
         return new Builder();
     }
@@ -88,6 +90,7 @@ public final class PoolConfig {
         return b;
     }
 
+    /** Passive health checking: how outcomes of real calls eject servers. */
     public PassiveHealth passiveHealth() {
         return passiveHealth;
     }
@@ -97,26 +100,32 @@ public final class PoolConfig {
         return activeHealth;
     }
 
+    /** At most this share of the servers is ejected as outliers at once. */
     public int maxEjectionPercent() {
         return maxEjectionPercent;
     }
 
+    /** Below this share of healthy primaries the pool balances over all of them (Envoy panic); 0 is off. */
     public int panicThresholdPercent() {
         return panicThresholdPercent;
     }
 
+    /** How long a new or recovered server ramps up to its weight; zero is off. */
     public Duration slowStart() {
         return slowStart;
     }
 
+    /** The share of its weight a warming server starts at. */
     public int slowStartMinWeightPercent() {
         return slowStartMinWeightPercent;
     }
 
+    /** How the slow-start ramp bends (Envoy {@code aggression}; 1 is linear). */
     public double slowStartAggression() {
         return slowStartAggression;
     }
 
+    /** The decay time of the peak-EWMA latency estimate. */
     public Duration latencyDecay() {
         return latencyDecay;
     }
@@ -159,6 +168,7 @@ public final class PoolConfig {
         private Builder() {
         }
 
+        /** Passive health checking; default nginx's {@code max_fails=1 fail_timeout=10s}. */
         public Builder passiveHealth(PassiveHealth passiveHealth) {
             this.passiveHealth = Checks.notNull("passiveHealth", passiveHealth);
             return this;
@@ -238,6 +248,7 @@ public final class PoolConfig {
             return this;
         }
 
+        /** The immutable settings. */
         public PoolConfig build() {
             return new PoolConfig(this);
         }

@@ -55,10 +55,12 @@ public final class ZoneAwareRouting {
         return custom(localZone).build();
     }
 
+    /** The client's own zone. */
     public String localZone() {
         return localZone;
     }
 
+    /** Below this many eligible servers, zones are ignored. */
     public int minClusterSize() {
         return minClusterSize;
     }
@@ -124,6 +126,7 @@ public final class ZoneAwareRouting {
             return this;
         }
 
+        /** The immutable settings. */
         public ZoneAwareRouting build() {
             return new ZoneAwareRouting(this);
         }

@@ -14,6 +14,7 @@ public record HealthCheckResult(boolean healthy, String detail) {
         return HEALTHY;
     }
 
+    /** Validates the components. */
     public HealthCheckResult {
         Checks.notNull("detail", detail);
     }

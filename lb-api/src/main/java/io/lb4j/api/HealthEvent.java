@@ -28,6 +28,7 @@ public record HealthEvent(String pool, Server server, Kind kind, HealthState pre
         WEIGHT_CHANGED
     }
 
+    /** Validates the components: none may be null. */
     public HealthEvent {
         Checks.notNull("pool", pool);
         Checks.notNull("server", server);

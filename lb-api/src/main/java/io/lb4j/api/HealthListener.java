@@ -7,5 +7,6 @@ package io.lb4j.api;
  */
 @FunctionalInterface
 public interface HealthListener {
+    /** One event; called after the pool published the change. */
     void onEvent(HealthEvent event);
 }

@@ -20,6 +20,7 @@ public final class ManualTicker implements Ticker {
         this(1_000_000_000L);
     }
 
+    /** A ticker that starts at {@code startNanos}. */
     public ManualTicker(long startNanos) {
         this.nanos = new AtomicLong(startNanos);
     }

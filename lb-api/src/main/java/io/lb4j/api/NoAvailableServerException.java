@@ -19,19 +19,24 @@ public class NoAvailableServerException extends RuntimeException {
         CLOSED
     }
 
+    /** The pool's name. */
     private final String pool;
+    /** Why nothing could be picked. */
     private final Reason reason;
 
+    /** An exception naming the pool, the reason and a detail for the message. */
     public NoAvailableServerException(String pool, Reason reason, String detail) {
         super("pool '" + pool + "' has no available server: " + detail);
         this.pool = pool;
         this.reason = reason;
     }
 
+    /** The name of the pool that had no server. */
     public String pool() {
         return pool;
     }
 
+    /** Why nothing could be picked. */
     public Reason reason() {
         return reason;
     }

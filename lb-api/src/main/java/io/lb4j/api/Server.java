@@ -103,14 +103,17 @@ public final class Server {
         return toBuilder().weight(newWeight).build();
     }
 
+    /** The server's id, unique in a pool (default {@code host:port}). */
     public String id() {
         return id;
     }
 
+    /** The host name or IP literal (without brackets). */
     public String host() {
         return host;
     }
 
+    /** The port, 1 to 65535. */
     public int port() {
         return port;
     }
@@ -120,6 +123,7 @@ public final class Server {
         return hostPort(host, port);
     }
 
+    /** The configured weight, 0 (quiesced) to {@link #MAX_WEIGHT}. */
     public int weight() {
         return weight;
     }
@@ -129,6 +133,7 @@ public final class Server {
         return backup;
     }
 
+    /** The server's zone (for locality-aware pools), if any. */
     public Optional<String> zone() {
         return Optional.ofNullable(zone);
     }
@@ -213,16 +218,19 @@ public final class Server {
             return this;
         }
 
+        /** Whether this is a backup server (nginx {@code backup}); default false. */
         public Builder backup(boolean backup) {
             this.backup = backup;
             return this;
         }
 
+        /** The server's zone, for locality-aware pools; default none. */
         public Builder zone(String zone) {
             this.zone = Checks.notBlank("zone", zone);
             return this;
         }
 
+        /** One metadata entry (free-form labels, e.g. a version). */
         public Builder metadata(String key, String value) {
             metadata.put(Checks.notBlank("metadata key", key), Checks.notNull("metadata value for " + key, value));
             return this;

@@ -23,5 +23,10 @@ public record NodeStats(String name, Role role, String address, HealthState stat
                         long successes, long failures, double latencyNanos, long lagSeconds, String probedRole) {
 
     /** A node's role. */
-    public enum Role { PRIMARY, REPLICA }
+    public enum Role {
+        /** The primary: read-write work. */
+        PRIMARY,
+        /** A replica: read-only work. */
+        REPLICA
+    }
 }

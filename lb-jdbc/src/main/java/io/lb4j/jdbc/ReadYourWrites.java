@@ -79,6 +79,7 @@ public final class ReadYourWrites {
         return mode;
     }
 
+    /** Whether read-your-writes is on. */
     public boolean enabled() {
         return mode != Mode.OFF;
     }
@@ -88,6 +89,7 @@ public final class ReadYourWrites {
         return duration;
     }
 
+    /** Whose writes a read must see: the same connection's or the session's. */
     public Scope scope() {
         return scope;
     }

@@ -9,6 +9,7 @@ import io.lb4j.pool.ActiveHealth;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
+import io.lb4j.pool.PoolView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,14 +268,17 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return name;
     }
 
-    /** The replicas' pool (membership, drain, listeners, stats). Do not close it; close this data source. */
-    public LoadBalancingPool replicaPool() {
-        return replicaPool;
+    /**
+     * A read-only view of the replicas' pool (members, health states, counters, what is eligible). Change the
+     * replicas through this data source ({@link #addReplica}, {@link #removeReplica}, {@link #drainReplica}).
+     */
+    public PoolView replicaPool() {
+        return PoolView.of(replicaPool);
     }
 
-    /** The primary's single-member pool (health state, stats). */
-    public LoadBalancingPool primaryPool() {
-        return primaryPool;
+    /** A read-only view of the primary's single-member pool (health state, counters). */
+    public PoolView primaryPool() {
+        return PoolView.of(primaryPool);
     }
 
     /**
@@ -441,6 +445,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         log.info("{}: closed", name);
     }
 
+    /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return closed;
     }

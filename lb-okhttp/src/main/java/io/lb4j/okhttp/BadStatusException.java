@@ -14,9 +14,12 @@ import java.io.IOException;
 public final class BadStatusException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status code. */
     private final int code;
+    /** The id of the server that answered. */
     private final String serverId;
 
+    /** A failure status {@code code} from server {@code serverId}. */
     public BadStatusException(int code, String serverId) {
         super("HTTP " + code + " from server " + serverId);
         this.code = code;

@@ -71,6 +71,7 @@ public final class HttpHealthCheck implements HealthCheck {
         return custom().build();
     }
 
+    /** A builder starting from the defaults. */
     public static Builder custom() {
         return new Builder();
     }

@@ -480,8 +480,10 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         /**
          * @throws IllegalArgumentException when no route was added, or a sticky secret was set without a
          *                                  sticky cookie
+         * @throws IllegalStateException    when the OkHttp on the class path is older than 5.4 (e.g. OkHttp 4.12)
          */
         public LoadBalancingInterceptor build() {
+            OkHttpSupport.requireCompatible();
             if (routes.isEmpty()) {
                 throw new IllegalArgumentException("routes must not be empty: add at least one pool(logicalHost, pool)"
                         + " or route(logicalHost, pathPrefix, pool)");

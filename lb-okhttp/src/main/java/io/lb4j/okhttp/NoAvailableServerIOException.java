@@ -16,9 +16,12 @@ import java.io.IOException;
 public class NoAvailableServerIOException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The pool's name. */
     private final String pool;
+    /** Why nothing could be picked. */
     private final NoAvailableServerException.Reason reason;
 
+    /** The pool's exception as an {@code IOException}, for OkHttp's callers. */
     public NoAvailableServerIOException(NoAvailableServerException cause) {
         super(Checks.notNull("cause", cause).getMessage(), cause);
         this.pool = cause.pool();

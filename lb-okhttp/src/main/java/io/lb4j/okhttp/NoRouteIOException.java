@@ -13,6 +13,7 @@ import java.io.IOException;
 public class NoRouteIOException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** An exception with this message. */
     public NoRouteIOException(String message) {
         super(message);
     }

@@ -20,7 +20,9 @@ import java.io.IOException;
 public class RedirectRefusedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The logical host the call was for. */
     private final String logicalHost;
+    /** Where the refused request would have gone: scheme, host, port and path, never the query. */
     private final String target;
 
     /**

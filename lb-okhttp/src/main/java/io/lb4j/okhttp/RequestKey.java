@@ -11,6 +11,7 @@ package io.lb4j.okhttp;
  * @param value the key, not null (may be empty)
  */
 public record RequestKey(String value) {
+    /** Validates the key: not null. */
     public RequestKey {
         Checks.notNull("value", value);
     }

@@ -42,10 +42,12 @@ public final class RetryBudgetConfig {
         this.ttl = b.ttl;
     }
 
+    /** The defaults. */
     public static RetryBudgetConfig ofDefaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder custom() {
         return new Builder();
     }
@@ -98,6 +100,7 @@ public final class RetryBudgetConfig {
             return this;
         }
 
+        /** The immutable settings. */
         public RetryBudgetConfig build() {
             return new RetryBudgetConfig(this);
         }

@@ -4,14 +4,19 @@ import io.lb4j.api.EndpointStats;
 import io.lb4j.api.Server;
 import io.lb4j.benchmarks.Flags;
 import io.lb4j.benchmarks.StrategyCatalog;
-import io.lb4j.benchmarks.report.Charts;
 import io.lb4j.discovery.FileServerSource;
 import io.lb4j.discovery.PoolBinder;
+import io.lb4j.benchmarks.report.PanelChart;
+import io.lb4j.metrics.MicrometerPoolMetrics;
 import io.lb4j.okhttp.LoadBalancingInterceptor;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PoolBuilder;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -38,7 +43,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Backend b0 is 10× slower than the others; b1 answers 503 from 35% to 65% of each strategy's run
  * and then recovers. Passive health is nginx's with {@code max_fails=1 fail_timeout=2s} (a short
- * timeout to suit runs of seconds).
+ * timeout to suit runs of seconds). Each pool publishes its Micrometer meters ({@link MicrometerPoolMetrics})
+ * to a {@link SimpleMeterRegistry}; the failed tries (errors before the interceptor's retries) come from them,
+ * and a few are printed at the end.
  */
 public final class Demo {
     /** The logical host name the interceptor resolves to the pool. */
@@ -54,9 +61,15 @@ public final class Demo {
     private Demo() {
     }
 
-    /** What one strategy's run measured. */
+    /**
+     * What one strategy's run measured.
+     *
+     * @param errors      requests that failed for the caller, after the interceptor's retries
+     * @param failedTries tries that failed (503 or I/O error), before retries: {@code lb4j.requests{outcome=failure}}
+     * @param meters      a one-line summary of the pool's Micrometer meters at the end of the run
+     */
     public record Outcome(String strategy, Histogram latencyMicros, long requests, long errors, double seconds,
-                          Map<String, Long> picks) {
+                          Map<String, Long> picks, long failedTries, String meters) {
         /** Tries sent to servers (a retried request counts once per try). */
         long tries() {
             long total = 0;
@@ -137,6 +150,7 @@ public final class Demo {
                 client.connectionPool().evictAll();
             }
             printTable(outcomes, backends, out);
+            printMeters(outcomes, out);
             writeChart(outcomes, o, out);
             return outcomes;
         } finally {
@@ -180,9 +194,10 @@ public final class Demo {
     private static Outcome runOne(String strategy, List<Backend> backends, OkHttpClient client, DemoOptions o,
                                   PrintStream out) throws InterruptedException {
         boolean fromFile = o.serversFile() != null;
+        MeterRegistry registry = new SimpleMeterRegistry();
         PoolBuilder pb = LoadBalancingPool.builder("demo-" + strategy)
                 .strategy(StrategyCatalog.create(strategy)).config(fromFile ? FILE_POOL_CONFIG : POOL_CONFIG)
-                .scheduleHealthChecks(false);
+                .scheduleHealthChecks(false).observer(MicrometerPoolMetrics.of(registry));
         if (!fromFile) {
             for (Backend b : backends) {
                 pb.server(Server.builder(b.host(), b.port()).id(b.name()).build());
@@ -273,12 +288,61 @@ public final class Demo {
             flaky.failing(false);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Long> counts = picks(pool, names);
-            Outcome outcome = new Outcome(strategy, histogram, requests.sum(), errors.sum(), seconds, counts);
-            out.printf(Locale.ROOT, "  %-12s done: %,d requests (%.0f/s), p50 %s ms, p99 %s ms, %d errors%n",
-                    strategy, outcome.requests(), outcome.requests() / seconds, fmt(outcome.p(50)), fmt(outcome.p(99)),
-                    outcome.errors());
+            long failedTries = count(registry, "lb4j.requests", "failure");
+            Outcome outcome = new Outcome(strategy, histogram, requests.sum(), errors.sum(), seconds, counts,
+                    failedTries, meters(registry));
+            out.printf(Locale.ROOT, "  %-12s done: %,d requests (%.0f/s), p50 %s ms, p99 %s ms, %,d failed tries, "
+                            + "%d errors after retries%n", strategy, outcome.requests(), outcome.requests() / seconds,
+                    fmt(outcome.p(50)), fmt(outcome.p(99)), failedTries, outcome.errors());
             return outcome;
         }
+    }
+
+    /** Completed tries with this outcome, over every server of the pool, from its {@code lb4j.requests} timers. */
+    private static long count(MeterRegistry registry, String name, String outcome) {
+        long n = 0;
+        for (Timer t : registry.find(name).tag("outcome", outcome).timers()) {
+            n += t.count();
+        }
+        return n;
+    }
+
+    /** A one-line summary of a pool's meters: requests by outcome with their mean, ejections, restorations. */
+    private static String meters(MeterRegistry registry) {
+        StringBuilder sb = new StringBuilder("lb4j.requests");
+        for (String outcome : List.of("success", "failure", "drop")) {
+            long n = 0;
+            double totalMs = 0;
+            for (Timer t : registry.find("lb4j.requests").tag("outcome", outcome).timers()) {
+                n += t.count();
+                totalMs += t.totalTime(TimeUnit.MILLISECONDS);
+            }
+            sb.append(String.format(Locale.ROOT, " %s=%,d", outcome, n));
+            if (n > 0) {
+                sb.append(String.format(Locale.ROOT, " (mean %s ms)", fmt(totalMs / n)));
+            }
+        }
+        for (String name : List.of("lb4j.ejections", "lb4j.restorations")) {
+            sb.append("; ").append(name);
+            for (Counter c : registry.find(name).counters()) {
+                if (c.count() > 0) {
+                    sb.append(String.format(Locale.ROOT, " %s=%.0f", c.getId().getTag("server"), c.count()));
+                }
+            }
+        }
+        double unavailable = 0;
+        for (Counter c : registry.find("lb4j.picks.unavailable").counters()) {
+            unavailable += c.count();
+        }
+        return sb.append(String.format(Locale.ROOT, "; lb4j.picks.unavailable=%.0f", unavailable)).toString();
+    }
+
+    static void printMeters(List<Outcome> outcomes, PrintStream out) {
+        out.println("Micrometer meters per pool (MicrometerPoolMetrics into a SimpleMeterRegistry):");
+        for (Outcome r : outcomes) {
+            out.printf(Locale.ROOT, "  demo-%s: %s%n", r.strategy(), r.meters());
+        }
+        out.println();
     }
 
     /** Tries per server so far (retries included), from the pool's own counters, by backend name. */
@@ -313,8 +377,9 @@ public final class Demo {
     static void printTable(List<Outcome> outcomes, List<Backend> backends, PrintStream out) {
         out.println();
         StringBuilder head = new StringBuilder(
-                "| strategy | requests | req/s | p50 ms | p99 ms | p99.9 ms | errors | retried |");
-        StringBuilder rule = new StringBuilder("|---|---:|---:|---:|---:|---:|---:|---:|");
+                "| strategy | requests | req/s | p50 ms | p99 ms | p99.9 ms | failed tries (before retries) "
+                        + "| errors (after retries) | retried |");
+        StringBuilder rule = new StringBuilder("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Backend b : backends) {
             head.append(' ').append(b.name()).append(b.role().equals("normal") ? "" : " (" + b.role() + ")").append(" |");
             rule.append("---:|");
@@ -322,8 +387,10 @@ public final class Demo {
         out.println(head);
         out.println(rule);
         for (Outcome r : outcomes) {
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %s | %s | %s | %s |",
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %s | %s | %s | %s | %s |",
                     r.strategy(), r.requests(), r.requests() / r.seconds(), fmt(r.p(50)), fmt(r.p(99)), fmt(r.p(99.9)),
+                    String.format(Locale.ROOT, "%,d (%.2f%% of tries)", r.failedTries(),
+                            r.tries() == 0 ? 0.0 : 100.0 * r.failedTries() / r.tries()),
                     String.format(Locale.ROOT, "%d (%.2f%%)", r.errors(),
                             r.requests() == 0 ? 0.0 : 100.0 * r.errors() / r.requests())));
             row.append(String.format(Locale.ROOT, " %d |", Math.max(0, r.tries() - r.requests())));
@@ -337,18 +404,31 @@ public final class Demo {
 
     private static void writeChart(List<Outcome> outcomes, DemoOptions o, PrintStream out) throws IOException {
         List<String> cats = new ArrayList<>();
-        double[][] v = new double[3][outcomes.size()];
-        for (int i = 0; i < outcomes.size(); i++) {
+        int n = outcomes.size();
+        double[][] latency = new double[3][n];
+        double[][] throughput = new double[1][n];
+        double[][] shares = new double[2][n];
+        for (int i = 0; i < n; i++) {
             Outcome r = outcomes.get(i);
             cats.add(r.strategy());
-            v[0][i] = r.p(50);
-            v[1][i] = r.p(99);
-            v[2][i] = r.p(99.9);
+            latency[0][i] = r.p(50);
+            latency[1][i] = r.p(99);
+            latency[2][i] = r.p(99.9);
+            throughput[0][i] = r.requests() / r.seconds();
+            shares[0][i] = 100 * r.share("b0");
+            shares[1][i] = r.tries() == 0 ? 0 : 100.0 * r.failedTries() / r.tries();
         }
-        Charts.groupedBars(o.chart(), "lb4j demo: latency per strategy (lower is better)",
+        PanelChart.write(o.chart(), "lb4j demo: latency, throughput and where the tries went, per strategy",
                 String.format(Locale.ROOT, "%d real HTTP backends on loopback (b0 10x slow, b1 503s for a third of the run), "
-                        + "%d OkHttp client threads, %.0f s each", o.servers(), o.concurrency(), o.seconds()),
-                "latency (ms, log scale)", cats, List.of("p50", "p99", "p99.9"), v, true, 1200, 650);
+                        + "%d OkHttp client threads in a closed loop, %.0f s each", o.servers(), o.concurrency(), o.seconds()),
+                cats, List.of(
+                        new PanelChart.Panel("latency, ms (log; lower is better)", List.of("p50", "p99", "p99.9"),
+                                latency, true, 5, 0),
+                        new PanelChart.Panel("requests/s (higher is better)", List.of("throughput"), throughput,
+                                false, 3, 4),
+                        new PanelChart.Panel("% of tries", List.of("to the 10x slow b0", "failed (503, before retries)"),
+                                shares, false, 3, 5)),
+                1200, 1000);
         out.println("chart: " + o.chart().toAbsolutePath());
     }
 

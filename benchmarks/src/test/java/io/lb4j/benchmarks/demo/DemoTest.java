@@ -29,7 +29,12 @@ class DemoTest {
         assertThat(r.requests()).isPositive();
         assertThat(r.latencyMicros().getTotalCount()).isPositive();
         assertThat(r.picks().keySet()).containsExactly("b0", "b1", "b2");
-        assertThat(out).contains("| strategy | requests | req/s | p50 ms | p99 ms | p99.9 ms | errors |");
+        assertThat(out).contains("| strategy | requests | req/s | p50 ms | p99 ms | p99.9 ms | failed tries (before retries) "
+                + "| errors (after retries) | retried |");
+        // every retry follows a failed try, and the meters count every try
+        assertThat(r.failedTries()).isBetween(r.tries() - r.requests(), r.tries());
+        assertThat(r.meters()).startsWith("lb4j.requests success=");
+        assertThat(out).contains("Micrometer meters per pool").contains("demo-" + strategy + ": lb4j.requests success=");
         assertThat(out).contains("| " + strategy + " |");
         assertThat(Files.size(chart)).isPositive();
     }
