@@ -183,12 +183,12 @@ public final class LoadBalancingPool implements Pool {
     }
 
     /**
-     * Runs one round of active health checks now and waits for it (at most the probe timeout): every
-     * member is probed on the checker's threads (never this one), at most one probe in flight per server.
+     * Runs one round of active health checks now and waits for it (at most the probe timeout); for tests
+     * and lb4j's adapters through {@code io.lb4j.pool.internal.PoolInternals}, not API.
      *
      * @throws IllegalStateException when the pool has no active health checking
      */
-    public void checkHealthNow() {
+    void checkHealthNow() {
         if (checker == null) {
             throw new IllegalStateException("pool '" + name + "' has no active health check (PoolConfig.activeHealth)");
         }

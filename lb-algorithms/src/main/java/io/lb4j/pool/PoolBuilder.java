@@ -28,6 +28,20 @@ public final class PoolBuilder {
     ScheduledExecutorService executor;
     OutcomeObserver.Factory observer;
 
+    static {
+        io.lb4j.pool.internal.PoolInternals.install(new io.lb4j.pool.internal.PoolInternals.Access() {
+            @Override
+            public PoolBuilder manualHealthChecks(PoolBuilder builder) {
+                return builder.scheduleHealthChecks(false);
+            }
+
+            @Override
+            public void checkHealthNow(LoadBalancingPool pool) {
+                pool.checkHealthNow();
+            }
+        });
+    }
+
     PoolBuilder(String name) {
         this.name = name;
     }
@@ -98,11 +112,8 @@ public final class PoolBuilder {
         return this;
     }
 
-    /**
-     * Whether the pool schedules its active health checks itself (default true). With false, checks run
-     * only when {@link LoadBalancingPool#checkHealthNow()} is called — for tests driven by hand.
-     */
-    public PoolBuilder scheduleHealthChecks(boolean schedule) {
+    /** Whether the pool schedules its active checks (default true); false for tests, see {@code PoolInternals}. */
+    PoolBuilder scheduleHealthChecks(boolean schedule) {
         this.scheduleHealthChecks = schedule;
         return this;
     }

@@ -178,7 +178,7 @@ class DnsServerSourceTest {
     void aPoolKeepsItsServersWhileDnsIsDown() {
         start(DnsServerSource.addresses("api.lb4j.test", 8080));
         try (LoadBalancingPool pool = LoadBalancingPool.builder("dns").strategy(Strategies.byName("round-robin"))
-                .ticker(ticker).scheduleHealthChecks(false).build();
+                .ticker(ticker).build();
              PoolBinder binder = PoolBinder.builder(pool, source).scheduler(scheduler).ticker(ticker).bind()) {
             scheduler.runDue();
             assertThat(pool.servers()).hasSize(3);
@@ -221,7 +221,7 @@ class DnsServerSourceTest {
                     .scheduler(scheduler).ticker(ticker).build();
             source.subscribe(r);
             try (LoadBalancingPool pool = LoadBalancingPool.builder("dns2").strategy(Strategies.byName("round-robin"))
-                    .ticker(ticker).scheduleHealthChecks(false).build();
+                    .ticker(ticker).build();
                  PoolBinder binder = PoolBinder.builder(pool, source).scheduler(scheduler).ticker(ticker).bind()) {
                 scheduler.runDue();
                 assertThat(pool.servers()).hasSize(3);

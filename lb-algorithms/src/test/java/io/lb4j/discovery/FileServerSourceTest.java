@@ -211,7 +211,7 @@ class FileServerSourceTest {
         Path file = write("servers.txt", "10.0.0.1:8080\n10.0.0.2:8080\n");
         FileServerSource source = closing(FileServerSource.serverList(file).watch(false).scheduler(scheduler).build());
         LoadBalancingPool pool = closing(LoadBalancingPool.builder("files").strategy(Strategies.byName("round-robin"))
-                .ticker(ticker).scheduleHealthChecks(false).build());
+                .ticker(ticker).build());
         closing(PoolBinder.builder(pool, source).scheduler(scheduler).ticker(ticker).bind());
         scheduler.runDue();
         assertThat(ids(pool.servers())).containsExactly("10.0.0.1:8080", "10.0.0.2:8080");

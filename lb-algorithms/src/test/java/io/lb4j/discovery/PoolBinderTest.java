@@ -31,7 +31,7 @@ class PoolBinderTest {
     @BeforeEach
     void setUp() {
         pool = LoadBalancingPool.builder("fleet").strategy(Strategies.byName("round-robin")).ticker(ticker)
-                .scheduleHealthChecks(false).build();
+                .build();
         binder = PoolBinder.builder(pool, source).scheduler(scheduler).ticker(ticker).listener(events::add).bind();
     }
 
@@ -264,7 +264,7 @@ class PoolBinderTest {
         TestSource early = new TestSource();
         early.push(list("x", "y"));
         try (LoadBalancingPool other = LoadBalancingPool.builder("other").strategy(Strategies.byName("round-robin"))
-                .ticker(ticker).scheduleHealthChecks(false).build();
+                .ticker(ticker).build();
              PoolBinder b = PoolBinder.builder(other, early).scheduler(scheduler).ticker(ticker).bind()) {
             scheduler.runDue();
             assertThat(b.updatesApplied()).isEqualTo(1);

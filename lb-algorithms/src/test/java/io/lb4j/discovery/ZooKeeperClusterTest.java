@@ -44,7 +44,7 @@ class ZooKeeperClusterTest {
         registry.registerService(instance("orders", "b", "10.0.0.2", 8080, Map.of()));
         source = ZooKeeperServerSource.builder(client, "orders").build();
         source.subscribe(recorder);
-        pool = LoadBalancingPool.builder("zk-cluster").strategy(Strategies.byName("round-robin")).scheduleHealthChecks(false).build();
+        pool = LoadBalancingPool.builder("zk-cluster").strategy(Strategies.byName("round-robin")).build();
         pool.addListener(membership::onEvent);
         binder = PoolBinder.builder(pool, source).config(BinderConfig.custom().minUpdateInterval(Duration.ZERO).settleDelay(Duration.ofMillis(250)).build())
                 .listener(events::add).bind();

@@ -158,7 +158,7 @@ class ZooKeeperServerSourceTest {
         ZooKeeperFixture.Membership membership = new ZooKeeperFixture.Membership();
         List<DiscoveryEvent> events = new CopyOnWriteArrayList<>();
         LoadBalancingPool pool = closing(LoadBalancingPool.builder("zk").strategy(Strategies.byName("round-robin"))
-                .scheduleHealthChecks(false).build());
+                .build());
         pool.addListener(membership::onEvent);
         closing(PoolBinder.builder(pool, source).config(BinderConfig.custom().minUpdateInterval(Duration.ZERO).settleDelay(Duration.ofMillis(250)).build())
                 .listener(events::add).bind());

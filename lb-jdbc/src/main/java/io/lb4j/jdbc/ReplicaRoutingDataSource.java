@@ -7,6 +7,8 @@ import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
 import io.lb4j.pool.ActiveHealth;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.PoolBuilder;
+import io.lb4j.pool.internal.PoolInternals;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
 import io.lb4j.pool.PoolView;
@@ -147,7 +149,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         this.topology = new Topology(this, primary, b.failover, b.checkInterval, b.checkTimeout, b.scheduleHealthChecks);
         this.replicaCheck = new JdbcHealthCheck(name, this::dataSourceOf, b.replicationCheck, b.maxLag, ticker,
                 topology::primaryDown, b.readsWhenPrimaryDown);
-        this.primaryPool = LoadBalancingPool.builder(name + "-primary")
+        this.primaryPool = scheduled(LoadBalancingPool.builder(name + "-primary")
                 .strategy(new RoundRobin())
                 .config(PoolConfig.custom()
                         .passiveHealth(PassiveHealth.disabled())
@@ -155,10 +157,9 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
                         .activeHealth(active(primaryCheck, b))
                         .build())
                 .ticker(ticker)
-                .server(b.primaryServer)
-                .scheduleHealthChecks(b.scheduleHealthChecks)
+                .server(b.primaryServer), b.scheduleHealthChecks)
                 .build();
-        this.replicaPool = LoadBalancingPool.builder(name + "-replicas")
+        this.replicaPool = scheduled(LoadBalancingPool.builder(name + "-replicas")
                 .strategy(b.strategy)
                 .config(PoolConfig.custom()
                         .passiveHealth(b.passiveHealth)
@@ -166,8 +167,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
                         .activeHealth(active(replicaCheck, b))
                         .build())
                 .ticker(ticker)
-                .servers(b.replicas.keySet())
-                .scheduleHealthChecks(b.scheduleHealthChecks)
+                .servers(b.replicas.keySet()), b.scheduleHealthChecks)
                 .build();
         topology.start();
         this.mbean = RoutingMBean.register(this);
@@ -281,14 +281,19 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return PoolView.of(primaryPool);
     }
 
+    /** Probes on the pool's own schedule, or only on {@link #checkHealthNow()} (lb4j's internal test hook). */
+    private static PoolBuilder scheduled(PoolBuilder builder, boolean schedule) {
+        return schedule ? builder : PoolInternals.manualHealthChecks(builder);
+    }
+
     /**
      * Runs one round of role probes (primary discovery, split brain) and of health probes on every node now
      * and applies the results (failover, rise/fall).
      */
     public void checkHealthNow() {
         topology.probeNow();
-        primaryPool.checkHealthNow();
-        replicaPool.checkHealthNow();
+        PoolInternals.checkHealthNow(primaryPool);
+        PoolInternals.checkHealthNow(replicaPool);
     }
 
     /** Adds a replica at runtime under {@code server.id()}; it takes reads at once. */

@@ -3,6 +3,7 @@ package io.lb4j.okhttp;
 import io.lb4j.api.HealthState;
 import io.lb4j.pool.ActiveHealth;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.internal.PoolInternals;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
 import okhttp3.OkHttpClient;
@@ -74,13 +75,13 @@ class HealthTest extends InterceptorTestBase {
         OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns).build();
 
         b.healthStatus = 503;
-        orders.checkHealthNow();
+        PoolInternals.checkHealthNow(orders);
         HealthState whileSick = orders.state("b");
         for (int i = 0; i < 6; i++) {
             assertThat(call(client, get("http://orders/items"))).isEqualTo("200 a");
         }
         b.healthStatus = 200;
-        orders.checkHealthNow();
+        PoolInternals.checkHealthNow(orders);
         HealthState recovered = orders.state("b");
         double atStart = orders.stats("b").weight();
         ticker.advance(Duration.ofSeconds(5));

@@ -4,6 +4,7 @@ import io.lb4j.api.ManualTicker;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
 import io.lb4j.pool.LoadBalancingPool;
+import io.lb4j.pool.internal.PoolInternals;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -49,8 +50,8 @@ abstract class InterceptorTestBase {
     }
 
     LoadBalancingPool poolOf(String name, Strategy strategy, PoolConfig config, List<Server> servers) {
-        LoadBalancingPool p = LoadBalancingPool.builder(name).strategy(strategy).config(config).ticker(ticker)
-                .scheduleHealthChecks(false).servers(servers).build();
+        LoadBalancingPool p = PoolInternals.manualHealthChecks(LoadBalancingPool.builder(name).strategy(strategy)
+                .config(config).ticker(ticker)).servers(servers).build();
         closeables.add(p);
         return p;
     }

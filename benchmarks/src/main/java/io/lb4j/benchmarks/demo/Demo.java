@@ -197,7 +197,7 @@ public final class Demo {
         MeterRegistry registry = new SimpleMeterRegistry();
         PoolBuilder pb = LoadBalancingPool.builder("demo-" + strategy)
                 .strategy(StrategyCatalog.create(strategy)).config(fromFile ? FILE_POOL_CONFIG : POOL_CONFIG)
-                .scheduleHealthChecks(false).observer(MicrometerPoolMetrics.of(registry));
+                .observer(MicrometerPoolMetrics.of(registry));
         if (!fromFile) {
             for (Backend b : backends) {
                 pb.server(Server.builder(b.host(), b.port()).id(b.name()).build());

@@ -53,7 +53,7 @@ public class PoolBenchmark {
     public void setUp() {
         List<Server> list = Fixtures.servers(servers);
         pool = LoadBalancingPool.builder("bench").strategy(StrategyCatalog.create(strategy)).servers(list)
-                .scheduleHealthChecks(false).build();
+                .build();
         latencies = Fixtures.completionLatencies();
         int[] inFlight = Fixtures.inFlight(servers);
         List<String> others = new ArrayList<>(servers);

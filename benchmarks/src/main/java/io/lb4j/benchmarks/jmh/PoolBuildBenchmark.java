@@ -55,7 +55,7 @@ public class PoolBuildBenchmark {
             odd.set(i * 100, Server.builder("127.0.0.2", 1 + i).id("changed-" + i).build());
         }
         updated = LoadBalancingPool.builder("update").strategy(new WeightedRoundRobin()).servers(list)
-                .scheduleHealthChecks(false).build();
+                .build();
     }
 
     @TearDown(Level.Trial)
@@ -74,7 +74,7 @@ public class PoolBuildBenchmark {
 
     @Benchmark
     public int build() {
-        PoolBuilder b = LoadBalancingPool.builder("build").strategy(new WeightedRoundRobin()).scheduleHealthChecks(false);
+        PoolBuilder b = LoadBalancingPool.builder("build").strategy(new WeightedRoundRobin());
         for (Server s : list) {
             b.server(s);
         }

@@ -51,8 +51,7 @@ public class PoolMetricsBenchmark {
     @Setup
     public void setUp() {
         List<Server> list = Fixtures.servers(10);
-        PoolBuilder b = LoadBalancingPool.builder("bench").strategy(StrategyCatalog.create(strategy)).servers(list)
-                .scheduleHealthChecks(false);
+        PoolBuilder b = LoadBalancingPool.builder("bench").strategy(StrategyCatalog.create(strategy)).servers(list);
         if (metrics.equals("micrometer")) {
             b.observer(MicrometerPoolMetrics.of(new SimpleMeterRegistry()));
         } else if (metrics.equals("noop")) {

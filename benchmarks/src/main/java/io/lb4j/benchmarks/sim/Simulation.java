@@ -135,8 +135,7 @@ public final class Simulation {
                     .config(scenario == Scenario.FAILS_FAST_UNGUARDED
                             ? PoolConfig.from(config.poolConfig()).passiveHealth(PassiveHealth.disabled()).build()
                             : config.poolConfig())
-                    .ticker(ticker)
-                    .scheduleHealthChecks(false);
+                    .ticker(ticker);
             int n = config.servers();
             for (int i = 0; i < n; i++) {
                 boolean joinsLater = scenario == Scenario.COLD_JOIN && i == n - 1 && n > 1;

@@ -33,7 +33,7 @@ public final class ZoneSpill {
     public static double[] run(int perZone, int picks, PrintStream out) {
         String[] zones = {"a", "b", "c"};
         PoolBuilder b = LoadBalancingPool.builder("zones").strategy(new RoundRobin(Randoms.seeded(1)))
-                .ticker(new ManualTicker()).scheduleHealthChecks(false)
+                .ticker(new ManualTicker())
                 .config(PoolConfig.custom().zoneAwareRouting(ZoneAwareRouting.custom("a")
                         .random(Randoms.seeded(42)).build()).build());
         for (String z : zones) {
