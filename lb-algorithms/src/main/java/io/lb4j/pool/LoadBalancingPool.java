@@ -145,11 +145,11 @@ public final class LoadBalancingPool implements Pool {
             s = ready(s, now);
         }
         if (context.preferredId() != null || !context.excludedIds().isEmpty()) {
-            return lease(SlowPicks.pick(s, context, name), now);
+            return lease(SlowPicks.choose(s, context, null, name), now);
         }
         Member m = (Member) s.picker.pick(context, now);
         if (m.gated) {
-            return lease(SlowPicks.gated(s, context, m, name), now);
+            return lease(SlowPicks.choose(s, context, m, name), now);
         }
         m.incrementInFlight();
         m.picks.increment();
