@@ -45,6 +45,10 @@ import java.util.random.RandomGenerator;
  * schedule and never waits. There is no timer thread and nothing to close. A client sending fewer than
  * 16 requests per update period refreshes less often, which at that rate does not matter.
  *
+ * <p>The pool keeps only each server's latest report, which the strategy samples at each weight update:
+ * the blackout therefore runs from the first report seen at an update, up to one update period (1 s)
+ * later than A58's, which counts from the first report received.
+ *
  * <p>Per-server state (when reports began, when the weight was last refreshed) is kept in the strategy by
  * server id, so a republish keeps it; a server that leaves the eligible set loses it, as a gRPC subchannel
  * that stops being READY does, and goes through the blackout again when it returns. The sequence number
