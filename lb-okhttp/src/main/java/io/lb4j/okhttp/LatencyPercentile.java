@@ -13,10 +13,13 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * traffic. Recording is one atomic increment, no allocation; the percentile is recomputed at most once per
  * tenth of a window (a scan of both histograms) and otherwise read from a volatile field.
  *
+ * <p>Public so that other clients (and lb4j's simulation) can hedge with the same estimator as
+ * {@link LoadBalancingInterceptor}.
+ *
  * <p>Thread-safety: lock-free. A window rotation races with concurrent records, which may land in the
  * window being cleared and be lost; the estimate tolerates that.
  */
-final class LatencyPercentile {
+public final class LatencyPercentile {
     static final int SUB_BITS = 3;
     static final int BUCKETS = 38 << SUB_BITS;
     private static final AtomicLongFieldUpdater<LatencyPercentile> NEXT_RECOMPUTE =
@@ -36,17 +39,23 @@ final class LatencyPercentile {
      * @param windowNanos the window length, &gt; 0
      * @param ticker      the time source
      */
-    LatencyPercentile(double percentile, long windowNanos, Ticker ticker) {
+    public LatencyPercentile(double percentile, long windowNanos, Ticker ticker) {
+        if (!(percentile > 0 && percentile < 100)) {
+            throw new IllegalArgumentException("percentile must be in (0, 100) exclusive, was " + percentile);
+        }
+        if (windowNanos <= 0) {
+            throw new IllegalArgumentException("windowNanos must be > 0, was " + windowNanos);
+        }
         this.percentile = percentile;
         this.windowNanos = windowNanos;
-        this.ticker = ticker;
+        this.ticker = Checks.notNull("ticker", ticker);
         long now = ticker.read();
         this.windowEnd = now + windowNanos;
         this.nextRecompute = now;
     }
 
-    /** Records one latency. */
-    void record(long latencyNanos) {
+    /** Records one latency (negative counts as 0). */
+    public void record(long latencyNanos) {
         long now = ticker.read();
         rotateIfDue(now);
         windows[current].incrementAndGet(bucket(latencyNanos));
@@ -56,7 +65,7 @@ final class LatencyPercentile {
      * The percentile of the recorded latencies, in nanoseconds (the upper edge of its bucket), or -1 while
      * fewer than {@code minSamples} are recorded in the two windows.
      */
-    long estimate(int minSamples) {
+    public long estimate(int minSamples) {
         long now = ticker.read();
         rotateIfDue(now);
         long due = nextRecompute;
