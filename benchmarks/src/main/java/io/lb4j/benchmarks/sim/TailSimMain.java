@@ -61,12 +61,13 @@ public final class TailSimMain {
     }
 
     static boolean heterogeneous(long seed) {
-        TailSetup setup = new TailSetup(HETERO, OTHERS, 0.6, 4, 10, 0, 1, 1, 0, 0, 0, 0, 120, 30, seed);
+        TailSetup setup = new TailSetup(HETERO, OTHERS, 0.6, 4, 10, 0, 1, 1, 0, 0, 0, 0, 180, 60, seed);
         System.out.println("### Heterogeneous capacity");
         System.out.println();
         System.out.println("10 servers of capacity 1×, 2× and 4× (4 workers, 10 ms mean at 1×), configured with equal"
                 + " weights; other clients use 30% of servers 0, 4 and 7; this client offers 60% of the spare"
-                + " capacity; 120 s, first 30 s not counted; servers report utilization and rps every 0.5 s.");
+                + " capacity; 180 s, the first 60 s not counted (A58's 10 s blackout is round robin, which overloads the 1×"
+                + " servers: their backlog takes until about 45 s to drain); servers report utilization and rps every 0.5 s.");
         System.out.println();
         TailSimulation sim = new TailSimulation(setup);
         Map<String, TailSimulation.Result> results = new LinkedHashMap<>();
@@ -106,18 +107,24 @@ public final class TailSimMain {
         System.out.println();
         TailSimulation.Result plain = new TailSimulation(setup).run(named("least-request"), null);
         TailSimulation.Result hedged = new TailSimulation(setup.hedging(95)).run(named("least-request"), null);
+        TailSimulation.Result freeing = new TailSimulation(setup.hedging(95), true).run(named("least-request"), null);
         System.out.println("| client | p50 ms | p99 ms | p99.9 ms | extra requests |");
         System.out.println("|---|---:|---:|---:|---:|");
         row("no hedging", plain);
-        row("hedging at p95", hedged);
+        row("hedging at p95, the cancelled try keeps its server busy", hedged);
+        row("hedging at p95, the cancelled try leaves its server", freeing);
         System.out.println();
-        double cut = plain.p(99.9) / hedged.p(99.9);
-        boolean a = target(String.format(Locale.ROOT, "hedging cuts p99.9 by ≥ 5×: %.1f → %.1f ms (%.1f×)", plain.p(99.9),
-                hedged.p(99.9), cut), cut >= 5);
-        boolean b = target(String.format(Locale.ROOT, "for ≤ 5%% extra requests: %.2f%%", 100 * hedged.hedgeShare()),
-                hedged.hedgeShare() <= 0.05);
+        boolean ok = true;
+        for (TailSimulation.Result h : new TailSimulation.Result[]{hedged, freeing}) {
+            String how = h == hedged ? " (cancelled try keeps its server busy)" : " (cancelled try leaves its server)";
+            double cut = plain.p(99.9) / h.p(99.9);
+            ok &= target(String.format(Locale.ROOT, "hedging cuts p99.9 by ≥ 5×%s: %.1f → %.1f ms (%.1f×)", how,
+                    plain.p(99.9), h.p(99.9), cut), cut >= 5);
+            ok &= target(String.format(Locale.ROOT, "for ≤ 5%% extra requests%s: %.2f%%", how, 100 * h.hedgeShare()),
+                    h.hedgeShare() <= 0.05);
+        }
         System.out.println();
-        return a & b;
+        return ok;
     }
 
     static boolean slowdown(long seed) {
@@ -131,7 +138,10 @@ public final class TailSimMain {
         TailSimulation.Result r = new TailSimulation(setup).run(named("least-request"), null);
         double hedgeShare = (double) r.slowdownHedges() / r.slowdownRequests();
         double retryShare = (double) r.slowdownRetries() / r.slowdownRequests();
-        double retryAllowance = 0.2 + 10.0 * 60 / r.slowdownRequests();
+        // What the budget allows in the window: 20% of the requests deposited in it and in the ttl (10 s) before
+        // it (unspent credit carries over for one ttl), plus the reserve of 10 per second.
+        double retryAllowance = (0.2 * (r.slowdownRequests() + r.requestsBeforeSlowdown()) + 10.0 * 60)
+                / r.slowdownRequests();
         System.out.println("| window | requests | hedges | retries | extra load |");
         System.out.println("|---|---:|---:|---:|---:|");
         System.out.printf(Locale.ROOT, "| whole run | %d | %d (%.2f%%) | %d (%.2f%%) | %.2f%% |%n", r.requests(), r.hedges(),

@@ -34,8 +34,9 @@ import java.util.function.BiFunction;
  * latency from lb-okhttp's real {@link LatencyPercentile}, within the real 5% {@link RetryBudget} of
  * {@link HedgingConfig#DEFAULT_BUDGET}) and retry after a timeout (within the default retry budget).
  *
- * <p>A hedged or timed-out try is not taken back from its server: the server keeps working on it (a
- * cancelled HTTP/1.1 request is not known to the server until it writes), so the extra load is real.
+ * <p>A timed-out try is not taken back from its server; the losing try of a hedge is either kept too (a
+ * cancelled HTTP/1.1 request is not known to the server until it writes) or leaves its server at once (an
+ * HTTP/2 stream reset that the application honours), as chosen per run.
  * Latency is measured from arrival to the first answer. Virtual time, seeded randomness: the same setup
  * gives the same result anywhere.
  *
@@ -48,7 +49,8 @@ public final class TailSimulation {
 
     /** What one run measured. */
     public record Result(Histogram latencyMicros, long requests, long failed, long hedges, long retries,
-                         long slowdownRequests, long slowdownHedges, long slowdownRetries, long[] picks) {
+                         long slowdownRequests, long slowdownHedges, long slowdownRetries, long requestsBeforeSlowdown,
+                         long[] picks) {
         public double p(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
         }
@@ -63,9 +65,21 @@ public final class TailSimulation {
     }
 
     private final TailSetup setup;
+    private final boolean cancelFreesServer;
 
-    public TailSimulation(TailSetup setup) {
+    /**
+     * @param setup             the scenario
+     * @param cancelFreesServer whether a cancelled try (the loser of a hedge) leaves its server at once (HTTP/2,
+     *                          gRPC) or keeps it busy until done (HTTP/1.1 servers that notice nothing)
+     */
+    public TailSimulation(TailSetup setup, boolean cancelFreesServer) {
         this.setup = setup;
+        this.cancelFreesServer = cancelFreesServer;
+    }
+
+    /** A simulation in which a cancelled try keeps its server busy (the conservative case). */
+    public TailSimulation(TailSetup setup) {
+        this(setup, false);
     }
 
     /**
@@ -101,6 +115,7 @@ public final class TailSimulation {
         long slowRequests;
         long slowHedges;
         long slowRetries;
+        long beforeSlow;
 
         Run(BiFunction<Long, ManualTicker, Strategy> strategyFactory, int[] weights) {
             this.strategyFactory = strategyFactory;
@@ -157,7 +172,8 @@ public final class TailSimulation {
                 pool.close();
             }
             long[] picks = servers.stream().mapToLong(s -> s.picks).toArray();
-            return new Result(histogram, requests, failed, hedges, retries, slowRequests, slowHedges, slowRetries, picks);
+            return new Result(histogram, requests, failed, hedges, retries, slowRequests, slowHedges, slowRetries,
+                    beforeSlow, picks);
         }
 
         long gap() {
@@ -186,6 +202,8 @@ public final class TailSimulation {
             if (r.counted = now >= warmup) {
                 requests++;
                 slowRequests += inSlowdown(now) ? 1 : 0;
+                long from = (long) (setup.slowdownFromSeconds() * SECOND);
+                beforeSlow += now < from && now >= from - RetryBudgetConfig.DEFAULT_TTL.toNanos() ? 1 : 0;
             }
             hedgeBudget.deposit();
             retryBudget.deposit();
@@ -230,7 +248,9 @@ public final class TailSimulation {
         }
 
         void start(Srv s, Attempt a) {
+            s.accumulate(now);
             s.busy++;
+            a.inService = true;
             double mean = setup.meanServiceMillis() * 1_000_000 / s.capacity;
             if (inSlowdown(now)) {
                 mean *= setup.slowdownFactor();
@@ -239,18 +259,16 @@ public final class TailSimulation {
                 mean *= setup.slowFactor();
             }
             long t = Math.max(1, (long) (-mean * Math.log(1.0 - service.nextDouble())));
-            s.busyNanos += t;
             schedule(now + t, DONE, s, a);
         }
 
         void done(Attempt a) {
             Srv s = a.server;
-            s.busy--;
-            s.completions++;
-            Attempt next = s.queue.pollFirst();
-            if (next != null) {
-                start(s, next);
+            if (a.gone) {
+                return; // cancelled, and the server already let it go
             }
+            s.completions++;
+            release(s);
             if (a.request == null) {
                 return; // other clients' request
             }
@@ -265,11 +283,34 @@ public final class TailSimulation {
                     for (Attempt other : r.attempts) {
                         if (other != a && !other.abandoned) {
                             other.abandoned = true;
-                            other.lease.drop(); // cancelled: the server still works on it
+                            other.lease.drop();
+                            if (cancelFreesServer) {
+                                cancel(other);
+                            } // otherwise the server still works on it
                         }
                     }
                     finish(r, true);
                 }
+            }
+        }
+
+        /** One worker of {@code s} becomes free: the next queued try starts. */
+        void release(Srv s) {
+            s.accumulate(now);
+            s.busy--;
+            Attempt next = s.queue.pollFirst();
+            if (next != null) {
+                start(s, next);
+            }
+        }
+
+        /** The server notices the cancellation at once (an HTTP/2 RST_STREAM honoured by the application). */
+        void cancel(Attempt a) {
+            a.gone = true;
+            if (a.inService) {
+                release(a.server);
+            } else {
+                a.server.queue.remove(a);
             }
         }
 
@@ -333,6 +374,7 @@ public final class TailSimulation {
         /** Every server's ORCA report over the last half second: utilization and requests per second. */
         void sample() {
             for (Srv s : servers) {
+                s.accumulate(now);
                 double window = SAMPLE_NANOS;
                 double utilization = Math.min(1.0, (s.busyNanos - s.lastBusyNanos) / (window * setup.workers()));
                 double rps = (s.completions - s.lastCompletions) * (double) SECOND / window;
@@ -353,12 +395,18 @@ public final class TailSimulation {
         final double capacity;
         final ArrayDeque<Attempt> queue = new ArrayDeque<>();
         int busy;
-        long busyNanos; // service time started (an approximation of the busy integral, good over a window)
+        long busyNanos; // integral of busy workers over time
+        long lastChange;
         long lastBusyNanos;
         long completions;
         long lastCompletions;
         long picks;
         LoadReport report;
+
+        void accumulate(long now) {
+            busyNanos += busy * (now - lastChange);
+            lastChange = now;
+        }
 
         Srv(int index, Server server, double capacity) {
             this.index = index;
@@ -385,6 +433,8 @@ public final class TailSimulation {
         final Lease lease;
         final long start;
         boolean abandoned;
+        boolean inService;
+        boolean gone;
 
         Attempt(Request request, Srv server, Lease lease, long start) {
             this.request = request;
