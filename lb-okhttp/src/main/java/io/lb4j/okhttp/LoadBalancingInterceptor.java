@@ -411,7 +411,9 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         /**
          * The client that sends the tries of hedged requests, required when a route hedges: typically the
          * same client's {@code newBuilder()} <em>without</em> this interceptor (sharing its connection pool
-         * and dispatcher). Hedged tries use its cookie jar, timeouts and redirect settings.
+         * and dispatcher). Hedged tries use its cookie jar, timeouts and redirect settings, and are enqueued on
+         * its {@code Dispatcher}, whose limits (by default 64 calls, 5 per host) then bound the hedged calls in
+         * flight: raise them above the number of concurrent callers.
          */
         public Builder hedgeCallFactory(okhttp3.Call.Factory factory) {
             this.hedgeCallFactory = Checks.notNull("hedgeCallFactory", factory);
