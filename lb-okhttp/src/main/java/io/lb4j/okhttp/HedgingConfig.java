@@ -18,15 +18,18 @@ import java.time.Duration;
  * <tr><td>{@link #budget()}</td><td>{@link #DEFAULT_BUDGET}: 5% of requests, no reserve</td><td>any {@link RetryBudgetConfig}</td></tr>
  * </table>
  *
- * <p>The hedge budget is a budget of its own per pool, <em>alongside</em> the retry and requeue budgets,
- * not shared with them: hedges add at most {@code budget.percentCanRetry} of the hedgeable requests
+ * <p>The hedge budget is a budget of its own per route, <em>alongside</em> the pool's retry and requeue
+ * budgets, not shared with them: hedges add at most {@code budget.percentCanRetry} of the hedgeable requests
  * (plus the reserve), whatever retries do, so a fleet-wide slowdown that delays every request cannot
  * double the traffic.
  *
  * <p>Immutable and thread-safe; the builder is not thread-safe.
  */
 public final class HedgingConfig {
-    /** Default percentile of recent latency after which a hedge is sent: 95 (Finagle's {@code BackupRequestFilter} default is p99 of 1% extra load; A 95th percentile pairs with a 5% budget). */
+    /**
+     * Default percentile of recent latency after which a hedge is sent: 95, which pairs with the 5% budget
+     * (Finagle's {@code BackupRequestFilter} derives its percentile from its {@code maxExtraLoad} the same way).
+     */
     public static final double DEFAULT_PERCENTILE = 95;
     /** Default floor of the percentile delay: 1 ms. */
     public static final Duration DEFAULT_MIN_DELAY = Duration.ofMillis(1);
@@ -144,7 +147,7 @@ public final class HedgingConfig {
             return this;
         }
 
-        /** The hedge budget (per pool, alongside the retry budget). */
+        /** The hedge budget (per route, alongside the retry budget). */
         public Builder budget(RetryBudgetConfig budget) {
             this.budget = Checks.notNull("budget", budget);
             return this;
