@@ -160,6 +160,36 @@ class HedgingTest extends InterceptorTestBase {
     }
 
     @Test
+    void thePercentileDelayTakesOverFromTheInitialDelayAfterOneHundredLatencies() {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        // The interceptor's ticker is the test's ManualTicker, moved only by hand: every recorded latency is 0,
+        // so once 100 are known and the estimate is recomputed (a tenth of the window later), the p95 delay is
+        // its floor, minDelay (1 ms); before that it is initialDelay (10 s).
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder()
+                .pool("svc", pool, RouteOptions.custom().hedging(HedgingConfig.custom().percentile(95)
+                        .initialDelay(Duration.ofSeconds(10)).minDelay(Duration.ofMillis(1))
+                        .budget(RetryBudgetConfig.custom().percentCanRetry(1.0).minRetriesPerSecond(0).build())
+                        .build()).build())
+                .hedgeCallFactory(hedgeClient()).ticker(ticker).build();
+        OkHttpClient client = client(lb);
+        slowOnce(a, 300);
+        assertThat(call(client, get("http://svc/x"))).as("initial delay: no hedge").isEqualTo("200 a");
+        for (int i = 0; i < HedgingConfig.MIN_SAMPLES; i++) {
+            call(client, get("http://svc/x"));
+        }
+        assertThat(lb.hedgesSent()).isZero();
+        assertThat(call(client, get("http://svc/x"))).isEqualTo("200 a");
+        assertThat(lb.hedgesSent()).as("the estimate is recomputed at most once per tenth of its window").isZero();
+        ticker.advance(HedgingConfig.DEFAULT_WINDOW.dividedBy(10));
+        slowOnce(a, 5_000);
+
+        assertThat(call(client, get("http://svc/x"))).as("p95 delay: hedged").isEqualTo("200 b");
+        assertThat(lb.hedgesSent()).isEqualTo(1);
+    }
+
+    @Test
     void aRouteThatHedgesNeedsAHedgeClient() {
         LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(backend("a")));
         assertThatThrownBy(() -> LoadBalancingInterceptor.builder()
