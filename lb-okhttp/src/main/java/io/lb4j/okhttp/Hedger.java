@@ -76,7 +76,13 @@ final class Hedger {
                       LoadMetricsHeader reports) throws IOException {
         budget.deposit();
         BlockingQueue<Try> done = new ArrayBlockingQueue<>(2);
-        Try a = start(first, template, done);
+        Try a;
+        try {
+            a = start(first, template, done);
+        } catch (IOException | RuntimeException e) { // the server's host cannot be used: nothing was sent
+            first.failure(e);
+            throw e;
+        }
         Try b = null;
         int pending = 1;
         IOException failure = null;
@@ -107,7 +113,9 @@ final class Hedger {
                 r.lease.failure(r.failure);
             }
             throw failure;
-        } catch (InterruptedIOException | RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Cancelled or interrupted while waiting, or every try failed (then both are complete already and
+            // abandoning them changes nothing: a lease counts its first completion only).
             abandon(a);
             abandon(b);
             throw e;
@@ -126,8 +134,15 @@ final class Hedger {
             budget.refund(); // no other server: nothing was sent
             return null;
         }
-        hedged.increment();
-        return start(second, template, done);
+        try {
+            Try t = start(second, template, done);
+            hedged.increment();
+            return t;
+        } catch (IOException | RuntimeException e) { // that server's host cannot be used: no hedge
+            second.failure(e);
+            budget.refund();
+            return null;
+        }
     }
 
     private Response win(Try winner, Try loser, Try first, RetryPolicy policy, LoadMetricsHeader reports) {

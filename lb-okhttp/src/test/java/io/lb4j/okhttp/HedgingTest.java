@@ -190,6 +190,36 @@ class HedgingTest extends InterceptorTestBase {
     }
 
     @Test
+    void cancellingTheCallCancelsBothTriesAndDropsTheirLeases() throws Exception {
+        Backend a = backend("a");
+        Backend b = backend("b");
+        slowOnce(a, 5_000);
+        slowOnce(b, 5_000);
+        LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
+        LoadBalancingInterceptor lb = hedging(pool, HedgingConfig.custom().delay(Duration.ofMillis(50))
+                .budget(RetryBudgetConfig.custom().percentCanRetry(1.0).minRetriesPerSecond(0).build()).build());
+        okhttp3.Call call = client(lb).newCall(get("http://svc/x"));
+        Thread canceller = new Thread(() -> {
+            try {
+                Thread.sleep(1_000); // both tries are long under way (the hedge left after 50 ms)
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            call.cancel();
+        });
+        canceller.start();
+
+        assertThatThrownBy(call::execute).isInstanceOf(java.io.IOException.class);
+        canceller.join();
+
+        assertThat(lb.hedgesSent()).isEqualTo(1);
+        assertThat(pool.stats("a").drops()).isEqualTo(1);
+        assertThat(pool.stats("b").drops()).isEqualTo(1);
+        assertThat(pool.stats("a").inFlight() + pool.stats("b").inFlight()).isZero();
+        assertThat(pool.stats("a").failures() + pool.stats("b").failures()).isZero();
+    }
+
+    @Test
     void aRouteThatHedgesNeedsAHedgeClient() {
         LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(backend("a")));
         assertThatThrownBy(() -> LoadBalancingInterceptor.builder()
