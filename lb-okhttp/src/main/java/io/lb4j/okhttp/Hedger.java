@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.LongAdder;
  * this route's recent latency from a {@link LatencyPercentile}) and the hedge budget has a token, the same
  * request is sent to a <em>different</em> server ({@link PickContext#excluding}); the first response wins,
  * the other call is cancelled and its lease {@linkplain Lease#drop() dropped} (a cancelled call says nothing
- * about its server). A try that fails with an I/O error before the delay is hedged at once, within the same
- * budget. When every try failed, the caller gets the last failure with the earlier ones suppressed.
+ * about its server). A try that fails with an I/O error before the delay goes to another server at once, as
+ * a requeue or retry of {@link RetryPolicy} out of the route's requeue and retry budgets, or else as a hedge
+ * out of the hedge budget. When every try failed, the caller gets the last failure with the earlier ones
+ * suppressed.
  *
  * <p>Both tries are separate calls of the interceptor's hedge {@link Call.Factory} (a client without this
  * interceptor), enqueued on its dispatcher, while the caller's thread waits: an application interceptor
@@ -72,8 +74,9 @@ final class Hedger {
     }
 
     /** One hedged exchange. The caller has checked that the request is idempotent and replayable. */
-    Response exchange(Call outer, Request template, Pool pool, PickContext base, Lease first, RetryPolicy policy,
+    Response exchange(Call outer, Request template, Route route, PickContext base, Lease first, RetryPolicy policy,
                       LoadMetricsHeader reports) throws IOException {
+        Pool pool = route.pool();
         budget.deposit();
         BlockingQueue<Try> done = new ArrayBlockingQueue<>(2);
         Try a;
@@ -95,8 +98,22 @@ final class Hedger {
                 }
                 failure = r.failure;
                 first.failure(r.failure);
+                // A try that failed is a retry's business (a requeue after a connect failure), out of the
+                // route's retry and requeue budgets as for any call; the hedge budget only when they say no.
+                RetryPolicy.Tries tries = new RetryPolicy.Tries();
+                tries.start(first.server().id());
+                Lease next = policy.afterException(r.failure, false, true, outer, route, base, tries);
+                if (next != null) {
+                    try {
+                        b = start(next, template, done);
+                    } catch (IOException | RuntimeException e) {
+                        next.failure(e);
+                    }
+                }
             }
-            b = hedge(first, template, pool, base, done);
+            if (b == null) {
+                b = hedge(first, template, pool, base, done);
+            }
             if (b != null) {
                 pending++;
             }

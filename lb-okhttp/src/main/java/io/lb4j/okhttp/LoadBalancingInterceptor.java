@@ -261,7 +261,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         Lease lease = firstLease(route.pool(), stickyId == null ? base : base.preferring(stickyId));
         LoadMetricsHeader reports = route.options().readLoadReports() ? loadReports : null;
         if (route.hedger() != null && guard.replayable()) {
-            return route.hedger().exchange(chain.call(), template, route.pool(), base, lease, policy, reports);
+            return route.hedger().exchange(chain.call(), template, route, base, lease, policy, reports);
         }
         while (true) {
             Server server = lease.server();

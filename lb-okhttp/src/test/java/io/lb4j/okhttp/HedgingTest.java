@@ -145,18 +145,19 @@ class HedgingTest extends InterceptorTestBase {
     }
 
     @Test
-    void aFailedFirstTryIsHedgedAtOnce() {
+    void aFirstTryRefusedIsRequeuedAtOnceEvenWithAnEmptyHedgeBudget() {
         Backend a = backend("a");
         Backend b = backend("b");
         LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
         a.close(); // connection refused
         LoadBalancingInterceptor lb = hedging(pool, HedgingConfig.custom().delay(Duration.ofSeconds(10))
-                .budget(RetryBudgetConfig.custom().percentCanRetry(1.0).minRetriesPerSecond(0).build()).build());
+                .budget(RetryBudgetConfig.custom().percentCanRetry(0).minRetriesPerSecond(0).build()).build());
 
         long start = System.nanoTime();
         assertThat(call(client(lb), get("http://svc/x"))).isEqualTo("200 b");
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000); // not after the 10 s hedge delay
         assertThat(pool.stats("a").failures()).isEqualTo(1);
+        assertThat(lb.hedgesSent()).as("a requeue, not a hedge").isZero();
     }
 
     @Test

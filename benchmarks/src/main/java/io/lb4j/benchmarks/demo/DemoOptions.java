@@ -68,6 +68,8 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
                 "  --workers W          worker threads per backend, 1..256 (default " + DEFAULT_WORKERS + ")",
                 "  --mean-ms M          mean service time of a normal backend in ms (default " + (int) DEFAULT_MEAN_MILLIS + ")",
                 "  --chart FILE         where to write the PNG chart (default " + DEFAULT_CHART + ")",
-                "  --help               this text");
+                "  --help               this text",
+                "  --slow-requests      the slow-request mode instead: hedged requests against 1% of requests 50x",
+                "                       slower (its own flags: --slow-requests --help)");
     }
 }
