@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * {@code named_metrics.NAME}, {@code utilization.NAME}, {@code request_cost.NAME} (NAME of letters, digits,
  * {@code _ . -}); {@code request_cost} entries are accepted and not kept. A key given twice, an unknown
  * key, a value out of {@link LoadReport}'s ranges, anything after the last pair, or a header over
- * {@value #MAX_LENGTH} characters rejects the whole header. The JSON and BIN forms are not read (they are
- * rejected the same way).
+ * {@value #MAX_LENGTH} characters rejects the whole header. The JSON form is read as strictly by
+ * {@link LoadMetricsJson}; the BIN form (a base64 protobuf) is not read and is rejected the same way.
  *
  * <p>A rejected header is ignored and counted ({@link #rejected()}), never thrown to the caller; the first
  * rejection is logged at WARN with the reason (never the header's value), later ones only counted.
@@ -76,8 +76,11 @@ final class LoadMetricsHeader {
         if (value.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("longer than " + MAX_LENGTH + " characters");
         }
+        if (value.startsWith("JSON ")) {
+            return LoadMetricsJson.parse(value);
+        }
         if (!value.startsWith("TEXT ")) {
-            throw new IllegalArgumentException("only the TEXT form is read");
+            throw new IllegalArgumentException("neither the TEXT nor the JSON form (BIN is not read)");
         }
         LoadReport.Builder b = LoadReport.custom();
         Set<String> seen = new HashSet<>();

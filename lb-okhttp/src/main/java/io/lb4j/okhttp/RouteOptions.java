@@ -56,7 +56,7 @@ public final class RouteOptions {
         }
 
         /**
-         * Reads each response's {@code endpoint-load-metrics} header (ORCA TEXT form) and records it on the
+         * Reads each response's {@code endpoint-load-metrics} header (ORCA TEXT or JSON form) and records it on the
          * try's lease ({@link io.lb4j.api.Lease#report}), for strategies that balance by reported load.
          * An invalid header is ignored and counted ({@link LoadBalancingInterceptor#rejectedLoadReports()}).
          */

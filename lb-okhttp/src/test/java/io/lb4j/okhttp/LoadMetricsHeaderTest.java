@@ -31,13 +31,36 @@ class LoadMetricsHeaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "TEXT", "TEXT ", "text cpu_utilization=0.3", "JSON {\"cpu_utilization\":0.3}",
+    @ValueSource(strings = {"", "TEXT", "TEXT ", "text cpu_utilization=0.3",
             "BIN AAAA", "TEXT cpu_utilization=0.3,", "TEXT cpu_utilization=-0.3", "TEXT cpu_utilization=NaN",
             "TEXT cpu_utilization=Infinity", "TEXT cpu_utilization=0x10", "TEXT cpu_utilization=.5",
             "TEXT cpu_utilization = 0.3", "TEXT  cpu_utilization=0.3", "TEXT cpu=0.3", "TEXT cpu_utilization",
             "TEXT cpu_utilization=0.3, cpu_utilization=0.4", "TEXT mem_utilization=1.5", "TEXT named_metrics.=1",
             "TEXT utilization.a b=0.1", "TEXT rps_fractional=1e400", "TEXT cpu_utilization=0.3 ; eps=1"})
     void invalidHeadersAreRejected(String value) {
+        assertThatThrownBy(() -> LoadMetricsHeader.parse(value)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void jsonFormWithSnakeAndCamelCaseNamesAndMaps() {
+        LoadReport r = LoadMetricsHeader.parse("JSON {\"cpu_utilization\": 0.3, \"memUtilization\": 0.5,"
+                + " \"rps_fractional\": 1e2, \"eps\": 0, \"namedMetrics\": {\"queue\": 12},"
+                + " \"utilization\": {\"gpu\": 0.25}, \"request_cost\": {\"db\": 3}, \"applicationUtilization\": 0.4}");
+        assertThat(r).isEqualTo(LoadReport.custom().cpuUtilization(0.3).memUtilization(0.5).rps(100)
+                .applicationUtilization(0.4).namedMetric("queue", 12).utilization("gpu", 0.25).build());
+        assertThat(LoadMetricsHeader.parse("JSON {}")).isEqualTo(LoadReport.custom().build());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"JSON", "JSON ", "JSON {", "JSON {\"cpu_utilization\": 0.3", "JSON {\"cpu_utilization\": 0.3}}",
+            "JSON {\"cpu_utilization\": 0.3} x", "JSON {\"cpu_utilization\": \"0.3\"}", "JSON {\"cpu_utilization\": null}",
+            "JSON {\"cpu_utilization\": 01}", "JSON {\"cpu_utilization\": 1.}", "JSON {\"cpu_utilization\": .5}",
+            "JSON {\"cpu_utilization\": -0.3}", "JSON {\"cpu_utilization\": 0.3, \"cpuUtilization\": 0.3}",
+            "JSON {\"cpu_utilization\": 0.3, \"cpu_utilization\": 0.4}", "JSON {\"cpu\": 0.3}",
+            "JSON {\"named_metrics\": {\"a\": {\"b\": 1}}}", "JSON {\"named_metrics\": 1}", "JSON {\"eps\": [1]}",
+            "JSON {\"utilization\": {\"a\\u0041\": 0.1}}", "JSON {\"utilization\": {\"\": 0.1}}",
+            "JSON {\"cpu_utilization\": 0.3,}", "JSON [0.3]", "JSON {\"rps_fractional\": 1e999}"})
+    void invalidJsonHeadersAreRejected(String value) {
         assertThatThrownBy(() -> LoadMetricsHeader.parse(value)).isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -47,6 +47,19 @@ class LoadReportsOverHttpTest extends InterceptorTestBase {
     }
 
     @Test
+    void theJsonFormIsReadToo() {
+        Backend a = backend("a");
+        reports(a, "JSON {\"cpu_utilization\": 0.5, \"rpsFractional\": 20, \"utilization\": {\"gpu\": 0.25}}");
+        LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a));
+        OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("svc", pool, READ).build(), dns).build();
+
+        assertThat(call(client, get("http://svc/x"))).isEqualTo("200 a");
+
+        assertThat(endpoint(pool, "a").loadReport()).isEqualTo(LoadReport.custom().cpuUtilization(0.5).rps(20)
+                .utilization("gpu", 0.25).build());
+    }
+
+    @Test
     void withoutOptInTheHeaderIsNotRead() {
         Backend a = backend("a");
         reports(a, "TEXT cpu_utilization=0.3, rps_fractional=10.0");
