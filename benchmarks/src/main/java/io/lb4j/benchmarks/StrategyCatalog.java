@@ -14,6 +14,8 @@ import io.lb4j.algorithms.Randoms;
 import io.lb4j.algorithms.RoundRobin;
 import io.lb4j.algorithms.ShortestExpectedDelay;
 import io.lb4j.algorithms.SourceHash;
+import io.lb4j.algorithms.ReportedLoadConfig;
+import io.lb4j.algorithms.ReportedLoadRoundRobin;
 import io.lb4j.algorithms.Strategies;
 import io.lb4j.algorithms.WeightedLeastConnections;
 import io.lb4j.algorithms.WeightedRandom;
@@ -133,6 +135,8 @@ public final class StrategyCatalog {
                 return new SourceHash(HashingConfig.ofDefaults(), random);
             case PeakEwma.NAME:
                 return new PeakEwma(PeakEwmaConfig.ofDefaults(), random);
+            case ReportedLoadRoundRobin.NAME:
+                return new ReportedLoadRoundRobin(ReportedLoadConfig.ofDefaults(), ticker, random);
             case KETAMA:
                 return new DestinationHash(KETAMA_CONFIG, random);
             default:

@@ -3,6 +3,7 @@ package io.lb4j.pool;
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.EndpointStats;
 import io.lb4j.api.HealthState;
+import io.lb4j.api.LoadReport;
 import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
 
@@ -38,6 +39,8 @@ final class Member implements Endpoint {
     final LongAdder drops = new LongAdder();
     final LatencyEstimator latency;
     final ProbeState probe = new ProbeState();
+    /** The server's latest load report (issue 14), written by {@link PoolLease#report}. */
+    final ReportedLoad reportedLoad = new ReportedLoad();
     /** Set once, right after construction, by the pool. */
     PassiveTracker passive = PassiveTracker.NONE;
 
@@ -136,6 +139,16 @@ final class Member implements Endpoint {
     @Override
     public HealthState state() {
         return state;
+    }
+
+    @Override
+    public LoadReport loadReport() {
+        return reportedLoad.report();
+    }
+
+    @Override
+    public long loadReportAgeNanos(long nowNanos) {
+        return reportedLoad.ageNanos(nowNanos);
     }
 
     EndpointStats stats() {

@@ -2,6 +2,7 @@ package io.lb4j.pool;
 
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.Lease;
+import io.lb4j.api.LoadReport;
 import io.lb4j.api.Outcome;
 import io.lb4j.api.Server;
 
@@ -47,6 +48,16 @@ final class PoolLease implements Lease {
     @Override
     public void success(long latencyNanos) {
         complete(Outcome.SUCCESS, null, checkLatency(latencyNanos));
+    }
+
+    @Override
+    public void report(LoadReport report) {
+        if (report == null) {
+            throw new IllegalArgumentException("report must not be null");
+        }
+        if (!done) {
+            member.reportedLoad.record(report, member.ticker.read());
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.lb4j.algorithms;
 
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.HealthState;
+import io.lb4j.api.LoadReport;
 import io.lb4j.api.Server;
 
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ public final class FakeEndpoint implements Endpoint {
     private volatile double latencyNanos;
     private volatile boolean sampled;
     private volatile HealthState state = HealthState.UP;
+    private volatile LoadReport loadReport;
+    private volatile long reportedAt;
 
     public FakeEndpoint(Server server) {
         this.server = server;
@@ -49,6 +52,23 @@ public final class FakeEndpoint implements Endpoint {
         this.latencyNanos = nanos;
         this.sampled = true;
         return this;
+    }
+
+    /** Sets the latest load report, received at ticker reading {@code atNanos}. */
+    public FakeEndpoint report(LoadReport report, long atNanos) {
+        this.reportedAt = atNanos;
+        this.loadReport = report;
+        return this;
+    }
+
+    @Override
+    public LoadReport loadReport() {
+        return loadReport;
+    }
+
+    @Override
+    public long loadReportAgeNanos(long nowNanos) {
+        return loadReport == null ? -1 : nowNanos - reportedAt;
     }
 
     public FakeEndpoint state(HealthState s) {

@@ -27,7 +27,9 @@ class PickerAllocationTest {
                 new WeightedLeastConnections(Randoms.seeded(1)), new ShortestExpectedDelay(Randoms.seeded(1)),
                 new NeverQueue(Randoms.seeded(1)), new LeastRequest(Randoms.threadLocal()),
                 new LeastRequest(LeastRequest.Config.custom().activeRequestBias(0.5).choiceCount(3).build(),
-                        Randoms.threadLocal()));
+                        Randoms.threadLocal()),
+                new ReportedLoadRoundRobin(ReportedLoadConfig.ofDefaults(), new io.lb4j.api.ManualTicker(),
+                        Randoms.seeded(1)));
     }
 
     @ParameterizedTest

@@ -26,7 +26,8 @@ class StrategiesTest {
             "lblcr, locality-least-connections-replicated",
             "destination-hash, destination-hash", "dh, destination-hash", "hash, destination-hash",
             "source-hash, source-hash", "sh, source-hash", "ip_hash, source-hash",
-            "peak-ewma, peak-ewma", "p2c-ewma, peak-ewma"})
+            "peak-ewma, peak-ewma", "p2c-ewma, peak-ewma",
+            "reported-load-round-robin, reported-load-round-robin", "orca-wrr, reported-load-round-robin"})
     void nameOrAliasGivesTheStrategyWithThatCanonicalName(String name, String canonical) {
         assertThat(Strategies.byName(name).name()).isEqualTo(canonical);
     }
@@ -50,7 +51,7 @@ class StrategiesTest {
         assertThat(Strategies.names()).containsExactly("round-robin", "weighted-round-robin", "random",
                 "least-connections", "weighted-least-connections", "shortest-expected-delay", "never-queue",
                 "least-request", "locality-least-connections", "locality-least-connections-replicated",
-                "destination-hash", "source-hash", "peak-ewma");
+                "destination-hash", "source-hash", "peak-ewma", "reported-load-round-robin");
     }
 
     @Test

@@ -54,4 +54,24 @@ public interface Endpoint {
 
     /** The current health state. */
     HealthState state();
+
+    /**
+     * The latest {@link LoadReport} this server sent (through {@link Lease#report(LoadReport)}), or
+     * {@code null} when it never reported. Strategies balancing by reported load read it with
+     * {@link #loadReportAgeNanos(long)}; a report and its age are read separately, so a report arriving
+     * between the two reads pairs an older report with a newer age, never the reverse. The default is null.
+     */
+    default LoadReport loadReport() {
+        return null;
+    }
+
+    /**
+     * How long ago, on the pool's ticker, the latest load report arrived: {@code nowNanos} minus the
+     * reading when it was recorded, or {@code -1} when there is none. The default is -1.
+     *
+     * @param nowNanos a reading of the pool's ticker
+     */
+    default long loadReportAgeNanos(long nowNanos) {
+        return -1;
+    }
 }

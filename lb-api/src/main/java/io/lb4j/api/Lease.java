@@ -41,6 +41,33 @@ public interface Lease {
      */
     void success(long latencyNanos);
 
+    /**
+     * Records a load report the server sent with this call's response (ORCA {@code endpoint-load-metrics}):
+     * the pool keeps the latest one per endpoint, with the time it arrived, for strategies that balance by
+     * reported load. Call it before completing the lease; after completion it is ignored, and a lease that
+     * never reports costs nothing. The default implementation ignores the report.
+     *
+     * @param report not null
+     * @throws IllegalArgumentException for a null report
+     */
+    default void report(LoadReport report) {
+        Checks.notNull("report", report);
+    }
+
+    /**
+     * {@link #report(LoadReport) Records} the server's load report, when there is one, then completes with
+     * {@link Outcome#SUCCESS} and a caller-measured latency.
+     *
+     * @param latencyNanos non-negative
+     * @param report       the server's report, or null when it sent none
+     */
+    default void success(long latencyNanos, LoadReport report) {
+        if (report != null) {
+            report(report);
+        }
+        success(latencyNanos);
+    }
+
     /** Completes with {@link Outcome#FAILURE}; the cause is kept for logs and events, may be null. */
     void failure(Throwable cause);
 

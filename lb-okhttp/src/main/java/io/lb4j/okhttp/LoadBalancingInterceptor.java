@@ -1,6 +1,7 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.Lease;
+import io.lb4j.api.LoadReport;
 import io.lb4j.api.NoAvailableServerException;
 import io.lb4j.api.PickContext;
 import io.lb4j.api.Pool;
@@ -109,6 +110,8 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     private final StickySessions sessions;
     private final boolean preserveHostHeader;
     private final Map<Pool, Route.PoolPolicies> byPool = new IdentityHashMap<>();
+    private final LoadMetricsHeader loadReports = new LoadMetricsHeader();
+    private final java.util.List<Hedger> hedgers = new java.util.ArrayList<>();
     private volatile boolean closed;
 
     private LoadBalancingInterceptor(Builder b) {
@@ -120,6 +123,10 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
                     new RetryBudget("requeue", p.name(), b.requeueBudget, b.ticker), sessions.tokensFor(p));
             byPool.put(p, pp);
             return pp;
+        }, (p, hedging) -> {
+            Hedger h = new Hedger(p.name(), hedging, b.hedgeCallFactory, b.ticker);
+            hedgers.add(h);
+            return h;
         });
         log.info("lb4j OkHttp interceptor: routes {}, {}, retryStatuses={}, retry {}, requeue {}{}{}", routes, policy,
                 b.retryStatuses, b.retryBudget, b.requeueBudget,
@@ -153,6 +160,21 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
      */
     public RetryBudget requeueBudget(Pool pool) {
         return policies(pool).requeues();
+    }
+
+    /** {@code endpoint-load-metrics} response headers ignored because they were invalid, on every route. */
+    public long rejectedLoadReports() {
+        return loadReports.rejected();
+    }
+
+    /** Hedges sent so far (second tries of hedged requests), on every route. */
+    public long hedgesSent() {
+        return hedgers.stream().mapToLong(h -> h.hedged.sum()).sum();
+    }
+
+    /** Hedged requests the hedge answered first, on every route. */
+    public long hedgeWins() {
+        return hedgers.stream().mapToLong(h -> h.hedgeWins.sum()).sum();
     }
 
     private Route.PoolPolicies policies(Pool pool) {
@@ -237,6 +259,10 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
                 : sessions.withoutStickyCookie(request));
         RetryPolicy.Tries tries = new RetryPolicy.Tries();
         Lease lease = firstLease(route.pool(), stickyId == null ? base : base.preferring(stickyId));
+        LoadMetricsHeader reports = route.options().readLoadReports() ? loadReports : null;
+        if (route.hedger() != null && guard.replayable()) {
+            return route.hedger().exchange(chain.call(), template, route, base, lease, policy, reports);
+        }
         while (true) {
             Server server = lease.server();
             tries.start(server.id());
@@ -275,6 +301,12 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
                 // Also a checked exception OkHttp throws undeclared, e.g. InterruptedException while connecting.
                 lease.drop();
                 throw e;
+            }
+            if (reports != null) {
+                LoadReport report = reports.read(response.header(LoadMetricsHeader.NAME));
+                if (report != null) {
+                    lease.report(report);
+                }
             }
             int code = response.code();
             BadStatusException bad = policy.isFailure(code) ? new BadStatusException(code, server.id()) : null;
@@ -327,6 +359,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         private String stickyCookie;
         private byte[] stickySecret;
         private String hashKeyHeader;
+        private okhttp3.Call.Factory hedgeCallFactory;
 
         private Builder() {
         }
@@ -340,6 +373,11 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          */
         public Builder pool(String logicalHost, Pool pool) {
             return route(logicalHost, "/", pool);
+        }
+
+        /** {@link #pool(String, Pool)} with per-route {@link RouteOptions} (load reports, hedging). */
+        public Builder pool(String logicalHost, Pool pool, RouteOptions options) {
+            return route(logicalHost, "/", pool, options);
         }
 
         /**
@@ -356,7 +394,29 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          *                                  earlier route of the host makes unreachable
          */
         public Builder route(String logicalHost, String pathPrefix, Pool pool) {
-            routes.add(logicalHost, pathPrefix, pool);
+            return route(logicalHost, pathPrefix, pool, RouteOptions.ofDefaults());
+        }
+
+        /**
+         * {@link #route(String, String, Pool)} with per-route {@link RouteOptions}: reading the servers'
+         * {@code endpoint-load-metrics} headers, hedging (which needs {@link #hedgeCallFactory}).
+         *
+         * @throws IllegalArgumentException as {@link #route(String, String, Pool)}, or for null options
+         */
+        public Builder route(String logicalHost, String pathPrefix, Pool pool, RouteOptions options) {
+            routes.add(logicalHost, pathPrefix, pool, options);
+            return this;
+        }
+
+        /**
+         * The client that sends the tries of hedged requests, required when a route hedges: typically the
+         * same client's {@code newBuilder()} <em>without</em> this interceptor (sharing its connection pool
+         * and dispatcher). Hedged tries use its cookie jar, timeouts and redirect settings, and are enqueued on
+         * its {@code Dispatcher}, whose limits (by default 64 calls, 5 per host) then bound the hedged calls in
+         * flight: raise them above the number of concurrent callers.
+         */
+        public Builder hedgeCallFactory(okhttp3.Call.Factory factory) {
+            this.hedgeCallFactory = Checks.notNull("hedgeCallFactory", factory);
             return this;
         }
 
@@ -487,6 +547,10 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
             if (routes.isEmpty()) {
                 throw new IllegalArgumentException("routes must not be empty: add at least one pool(logicalHost, pool)"
                         + " or route(logicalHost, pathPrefix, pool)");
+            }
+            if (routes.hedges() && hedgeCallFactory == null) {
+                throw new IllegalArgumentException("a route hedges but hedgeCallFactory is not set; set"
+                        + " hedgeCallFactory(client) to a client without this interceptor");
             }
             if (stickySecret != null && stickyCookie == null) {
                 throw new IllegalArgumentException("stickySecret is set but stickyCookie is not; set stickyCookie(name)");

@@ -10,8 +10,10 @@ import io.lb4j.api.Pool;
  * @param prefix   the encoded, segment-aware path prefix
  * @param pool     where matching requests go
  * @param policies the per-pool state, shared by every route to the same pool
+ * @param options  the route's options (load reports, hedging)
+ * @param hedger   the route's hedging state, or null when the route does not hedge
  */
-record Route(String host, String prefix, Pool pool, PoolPolicies policies) {
+record Route(String host, String prefix, Pool pool, PoolPolicies policies, RouteOptions options, Hedger hedger) {
 
     /**
      * What an interceptor keeps per pool: the budgets of retries (requests that reached a server) and of

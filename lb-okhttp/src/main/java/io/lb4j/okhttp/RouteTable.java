@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -137,7 +138,7 @@ final class RouteTable {
 
     /** Collects and validates routes. Not thread-safe. */
     static final class Builder {
-        private record Spec(String prefix, Pool pool) {
+        private record Spec(String prefix, Pool pool, RouteOptions options) {
         }
 
         private final Map<String, List<Spec>> specs = new LinkedHashMap<>();
@@ -148,6 +149,11 @@ final class RouteTable {
 
         /** See {@link LoadBalancingInterceptor.Builder#route(String, String, Pool)}. */
         void add(String logicalHost, String pathPrefix, Pool pool) {
+            add(logicalHost, pathPrefix, pool, RouteOptions.ofDefaults());
+        }
+
+        /** A route with its options. */
+        void add(String logicalHost, String pathPrefix, Pool pool, RouteOptions options) {
             String host = Checks.hostname("logicalHost", logicalHost);
             Checks.notNull("pathPrefix", pathPrefix);
             if (!pathPrefix.startsWith("/") || pathPrefix.chars().anyMatch(c -> Character.isWhitespace(c) || c == '?'
@@ -169,19 +175,36 @@ final class RouteTable {
                             + " would (first match wins; add more specific prefixes first)");
                 }
             }
-            list.add(new Spec(prefix, pool));
+            list.add(new Spec(prefix, pool, Checks.notNull("options", options)));
         }
 
-        /** The table, with each route's per-pool policies from {@code perPool} (called once per distinct pool). */
+        /** The table of routes none of which hedges. */
         RouteTable build(Function<Pool, Route.PoolPolicies> perPool) {
+            return build(perPool, (p, h) -> {
+                throw new IllegalStateException("no hedger for pool '" + p.name() + "'");
+            });
+        }
+
+        /** Whether any route hedges. */
+        boolean hedges() {
+            return specs.values().stream().flatMap(List::stream).anyMatch(s -> s.options().hedging() != null);
+        }
+
+        /**
+         * The table, with each route's per-pool policies from {@code perPool} (called once per distinct pool)
+         * and, for a hedging route, its hedger from {@code hedgers}.
+         */
+        RouteTable build(Function<Pool, Route.PoolPolicies> perPool, BiFunction<Pool, HedgingConfig, Hedger> hedgers) {
             Map<Pool, Route.PoolPolicies> byPool = new IdentityHashMap<>();
             Map<String, Route[]> byHost = new LinkedHashMap<>();
             for (Map.Entry<String, List<Spec>> e : specs.entrySet()) {
                 Route[] routes = new Route[e.getValue().size()];
                 for (int i = 0; i < routes.length; i++) {
                     Spec spec = e.getValue().get(i);
+                    HedgingConfig hedging = spec.options().hedging();
                     routes[i] = new Route(e.getKey(), spec.prefix(), spec.pool(),
-                            byPool.computeIfAbsent(spec.pool(), perPool));
+                            byPool.computeIfAbsent(spec.pool(), perPool), spec.options(),
+                            hedging == null ? null : hedgers.apply(spec.pool(), hedging));
                 }
                 byHost.put(e.getKey(), routes);
             }

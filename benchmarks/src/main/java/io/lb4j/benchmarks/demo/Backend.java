@@ -37,6 +37,9 @@ public final class Backend implements AutoCloseable {
     private final ExecutorService workers;
     private final double meanMillis;
     private volatile boolean failing;
+    /** Slow-request mode (the hedging demo): this share of requests takes {@link #slowFactor} times longer. */
+    private volatile double slowProbability;
+    private volatile double slowFactor = 1;
     private final AtomicLong served = new AtomicLong();
 
     private Backend(String name, String role, HttpServer server, ExecutorService workers, double meanMillis) {
@@ -79,6 +82,9 @@ public final class Backend implements AutoCloseable {
             }
             double u = ThreadLocalRandom.current().nextDouble();
             long nanos = (long) (-meanMillis * 1_000_000 * Math.log(1.0 - u));
+            if (slowProbability > 0 && ThreadLocalRandom.current().nextDouble() < slowProbability) {
+                nanos = (long) (nanos * slowFactor); // a GC pause, say
+            }
             long deadline = System.nanoTime() + nanos;
             long left;
             while ((left = deadline - System.nanoTime()) > 0) {
@@ -122,6 +128,12 @@ public final class Backend implements AutoCloseable {
     /** Makes the backend answer 503 at once (true) or serve normally again (false). */
     public void failing(boolean failing) {
         this.failing = failing;
+    }
+
+    /** Makes {@code probability} of the requests {@code factor} times slower (the slow-request demo). */
+    public void slowRequests(double probability, double factor) {
+        this.slowFactor = factor;
+        this.slowProbability = probability;
     }
 
     public boolean isFailing() {

@@ -97,6 +97,10 @@ public final class Demo {
         System.setProperty("org.slf4j.simpleLogger.log.io.lb4j.pool", "error"); // the demo prints health events itself
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
+        if (java.util.Arrays.asList(args).contains(HedgingDemo.FLAG)) { // the slow-request mode has its own flags
+            HedgingDemo.main(args);
+            return;
+        }
         DemoOptions options;
         try {
             options = DemoOptions.parse(args);

@@ -84,6 +84,8 @@ public record DemoOptions(List<String> strategies, int servers, double seconds, 
                 "  --servers-file FILE  write the backends to FILE (one host:port per line) and feed each pool from it:",
                 "                       delete a line during the run and that backend is drained and leaves; put it",
                 "                       back and it joins with a 5 s slow start (a bad edit keeps the last good list)",
-                "  --help               this text");
+                "  --help               this text",
+                "  --slow-requests      the slow-request mode instead: hedged requests against 1% of requests 50x",
+                "                       slower (its own flags: --slow-requests --help)");
     }
 }

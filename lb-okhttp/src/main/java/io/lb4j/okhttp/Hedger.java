@@ -1,0 +1,274 @@
+package io.lb4j.okhttp;
+
+import io.lb4j.api.Lease;
+import io.lb4j.api.LoadReport;
+import io.lb4j.api.NoAvailableServerException;
+import io.lb4j.api.PickContext;
+import io.lb4j.api.Pool;
+import io.lb4j.api.Ticker;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Hedged requests on one route (Finagle's {@code BackupRequestFilter}, gRPC hedging): the request is sent to
+ * the picked server; if no response came within the hedge delay (fixed, or the configured percentile of
+ * this route's recent latency from a {@link LatencyPercentile}) and the hedge budget has a token, the same
+ * request is sent to a <em>different</em> server ({@link PickContext#excluding}); the first response wins,
+ * the other call is cancelled and its lease {@linkplain Lease#drop() dropped} (a cancelled call says nothing
+ * about its server). A try that fails with an I/O error before the delay goes to another server at once, as
+ * a requeue or retry of {@link RetryPolicy} out of the route's requeue and retry budgets, or else as a hedge
+ * out of the hedge budget. When every try failed, the caller gets the last failure with the earlier ones
+ * suppressed.
+ *
+ * <p>Both tries are separate calls of the interceptor's hedge {@link Call.Factory} (a client without this
+ * interceptor), enqueued on its dispatcher, while the caller's thread waits: an application interceptor
+ * cannot run two exchanges of one call at once, nor cancel one without cancelling the call. Hedged
+ * exchanges therefore use the hedge client's cookie jar, timeouts and redirects, not the calling client's,
+ * and do not set sticky cookies.
+ *
+ * <p>Thread-safety: one instance per route, shared by all calls; the budget and estimator are thread-safe
+ * and each exchange's state is confined to it.
+ */
+final class Hedger {
+    /** The caller's wait is cut in slices this long to notice a cancelled call. */
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final HedgingConfig config;
+    private final RetryBudget budget;
+    private final LatencyPercentile latency;
+    private final Call.Factory factory;
+    private final Ticker ticker;
+    final LongAdder hedged = new LongAdder();
+    final LongAdder hedgeWins = new LongAdder();
+
+    Hedger(String poolName, HedgingConfig config, Call.Factory factory, Ticker ticker) {
+        this.config = config;
+        this.budget = new RetryBudget("hedge", poolName, config.budget(), ticker);
+        this.latency = config.delay() != null ? null
+                : new LatencyPercentile(config.percentile(), config.window().toNanos(), ticker);
+        this.factory = factory;
+        this.ticker = ticker;
+    }
+
+    RetryBudget budget() {
+        return budget;
+    }
+
+    /** The hedge delay now: the fixed delay, or the percentile (at least minDelay), or the initial delay. */
+    long delayNanos() {
+        if (latency == null) {
+            return config.delay().toNanos();
+        }
+        long p = latency.estimate(HedgingConfig.MIN_SAMPLES);
+        return p < 0 ? config.initialDelay().toNanos() : Math.max(p, config.minDelay().toNanos());
+    }
+
+    /** One hedged exchange. The caller has checked that the request is idempotent and replayable. */
+    Response exchange(Call outer, Request template, Route route, PickContext base, Lease first, RetryPolicy policy,
+                      LoadMetricsHeader reports) throws IOException {
+        Pool pool = route.pool();
+        budget.deposit();
+        BlockingQueue<Try> done = new ArrayBlockingQueue<>(2);
+        Try a;
+        try {
+            a = start(first, template, done);
+        } catch (IOException | RuntimeException e) { // the server's host cannot be used: nothing was sent
+            first.failure(e);
+            throw e;
+        }
+        Try b = null;
+        int pending = 1;
+        IOException failure = null;
+        try {
+            Try r = await(outer, done, delayNanos());
+            if (r != null) {
+                pending--;
+                if (r.response != null) {
+                    return win(r, null, a, policy, reports);
+                }
+                failure = r.failure;
+                first.failure(r.failure);
+                // A try that failed is a retry's business (a requeue after a connect failure), out of the
+                // route's retry and requeue budgets as for any call; the hedge budget only when they say no.
+                RetryPolicy.Tries tries = new RetryPolicy.Tries();
+                tries.start(first.server().id());
+                Lease next = policy.afterException(r.failure, false, true, outer, route, base, tries);
+                if (next != null) {
+                    try {
+                        b = start(next, template, done);
+                    } catch (IOException | RuntimeException e) {
+                        next.failure(e);
+                    }
+                }
+            }
+            if (b == null) {
+                b = hedge(first, template, pool, base, done);
+            }
+            if (b != null) {
+                pending++;
+            }
+            while (pending > 0) {
+                r = await(outer, done, Long.MAX_VALUE);
+                pending--;
+                if (r.response != null) {
+                    return win(r, r == a ? b : a, a, policy, reports);
+                }
+                if (failure != null) {
+                    r.failure.addSuppressed(failure);
+                }
+                failure = r.failure;
+                r.lease.failure(r.failure);
+            }
+            throw failure;
+        } catch (IOException | RuntimeException | Error e) {
+            // Cancelled or interrupted while waiting, or every try failed (then both are complete already and
+            // abandoning them changes nothing: a lease counts its first completion only).
+            abandon(a);
+            abandon(b);
+            throw e;
+        }
+    }
+
+    private Try hedge(Lease first, Request template, Pool pool, PickContext base, BlockingQueue<Try> done)
+            throws IOException {
+        if (!budget.tryWithdraw()) {
+            return null;
+        }
+        Lease second;
+        try {
+            second = pool.acquire(base.excluding(List.of(first.server().id())));
+        } catch (NoAvailableServerException e) {
+            budget.refund(); // no other server: nothing was sent
+            return null;
+        }
+        try {
+            Try t = start(second, template, done);
+            hedged.increment();
+            return t;
+        } catch (IOException | RuntimeException e) { // that server's host cannot be used: no hedge
+            second.failure(e);
+            budget.refund();
+            return null;
+        }
+    }
+
+    private Response win(Try winner, Try loser, Try first, RetryPolicy policy, LoadMetricsHeader reports) {
+        abandon(loser);
+        if (winner != first) {
+            hedgeWins.increment();
+        }
+        Response response = winner.response;
+        if (latency != null) {
+            // What the caller waited since the first try: the first try's latency when it won, a lower bound
+            // of it when the hedge did (so the tail the hedge cut stays in the estimate).
+            latency.record(winner.endNanos - first.startNanos);
+        }
+        if (reports != null) {
+            LoadReport report = reports.read(response.header(LoadMetricsHeader.NAME));
+            if (report != null) {
+                winner.lease.report(report);
+            }
+        }
+        int code = response.code();
+        if (policy.isFailure(code)) {
+            winner.lease.failure(new BadStatusException(code, winner.lease.server().id()));
+        } else {
+            winner.lease.success();
+        }
+        return response;
+    }
+
+    /** Cancels a try that lost or is no longer wanted, and drops its lease. */
+    private static void abandon(Try t) {
+        if (t == null || t.abandoned) {
+            return;
+        }
+        t.abandoned = true;
+        t.call.cancel();
+        t.lease.drop();
+        Response late = t.response;
+        if (late != null) {
+            late.close();
+        }
+    }
+
+    private Try await(Call outer, BlockingQueue<Try> done, long nanos) throws IOException {
+        long left = nanos;
+        while (true) {
+            if (outer.isCanceled()) {
+                throw new IOException("Canceled");
+            }
+            long slice = Math.min(left, SLICE_NANOS);
+            Try r;
+            try {
+                r = done.poll(slice, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a hedged request");
+            }
+            if (r != null) {
+                return r;
+            }
+            if (left != Long.MAX_VALUE) {
+                left -= slice;
+                if (left <= 0) {
+                    return null;
+                }
+            }
+        }
+    }
+
+    private Try start(Lease lease, Request template, BlockingQueue<Try> done) throws IOException {
+        Call call = factory.newCall(RouteTable.rewrite(template, lease.server()));
+        Try t = new Try(lease, call, ticker.read());
+        call.enqueue(new Callback() {
+            @Override
+            public void onResponse(Call c, Response response) {
+                t.endNanos = ticker.read();
+                t.response = response;
+                if (t.abandoned) {
+                    response.close();
+                } else {
+                    done.offer(t);
+                }
+            }
+
+            @Override
+            public void onFailure(Call c, IOException e) {
+                t.endNanos = ticker.read();
+                t.failure = e;
+                if (!t.abandoned) {
+                    done.offer(t);
+                }
+            }
+        });
+        return t;
+    }
+
+    /** One try of a hedged exchange; written by the dispatcher thread before it is queued. */
+    private static final class Try {
+        final Lease lease;
+        final Call call;
+        final long startNanos;
+        volatile long endNanos;
+        volatile Response response;
+        volatile IOException failure;
+        volatile boolean abandoned;
+
+        Try(Lease lease, Call call, long startNanos) {
+            this.lease = lease;
+            this.call = call;
+            this.startNanos = startNanos;
+        }
+    }
+}
