@@ -48,7 +48,7 @@ class ZooKeeperClusterTest {
         pool.addListener(membership::onEvent);
         binder = PoolBinder.builder(pool, source).config(BinderConfig.custom().minUpdateInterval(Duration.ZERO).settleDelay(Duration.ofMillis(250)).build())
                 .listener(events::add).bind();
-        await(() -> pool.servers().size() == 2, "the pool to fill");
+        await(() -> pool.servers().size() == 2 && membership.size() == 2, "the pool to fill and its events to arrive");
         membership.startWatching();
     }
 

@@ -91,6 +91,11 @@ final class ZooKeeperFixture {
             smallest = ids.size();
         }
 
+        /** Members seen through events so far (events arrive just after the pool publishes). */
+        synchronized int size() {
+            return ids.size();
+        }
+
         synchronized int smallest() {
             return smallest;
         }

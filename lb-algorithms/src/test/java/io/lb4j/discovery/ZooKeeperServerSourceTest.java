@@ -162,7 +162,7 @@ class ZooKeeperServerSourceTest {
         pool.addListener(membership::onEvent);
         closing(PoolBinder.builder(pool, source).config(BinderConfig.custom().minUpdateInterval(Duration.ZERO).settleDelay(Duration.ofMillis(250)).build())
                 .listener(events::add).bind());
-        await(() -> pool.servers().size() == 2, "the pool to fill");
+        await(() -> pool.servers().size() == 2 && membership.size() == 2, "the pool to fill and its events to arrive");
         membership.startWatching();
 
         client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
