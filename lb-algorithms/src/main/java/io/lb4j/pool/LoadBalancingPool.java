@@ -379,23 +379,21 @@ public final class LoadBalancingPool implements Pool {
 
     @Override
     public HealthState state(String serverId) {
-        Checks.notNull("serverId", serverId);
-        refreshIfDue();
-        lock.lock();
-        try {
-            return member(serverId).state;
-        } finally {
-            lock.unlock();
-        }
+        return read(serverId, m -> m.state);
     }
 
     @Override
     public EndpointStats stats(String serverId) {
+        return read(serverId, Member::stats);
+    }
+
+    /** Reads one member, after applying any time-driven transition that is due. */
+    private <T> T read(String serverId, java.util.function.Function<Member, T> f) {
         Checks.notNull("serverId", serverId);
         refreshIfDue();
         lock.lock();
         try {
-            return member(serverId).stats();
+            return f.apply(member(serverId));
         } finally {
             lock.unlock();
         }
