@@ -135,7 +135,8 @@ public final class LoadBalancingPool implements Pool {
 
     @Override
     public Lease acquire(PickContext context) {
-        // Kept small so that the JIT can inline it into the caller (and perhaps scalar-replace the lease).
+        // Kept small so that the JIT can inline it into the caller, with ONE allocation site for the lease:
+        // two sites (fast and slow path) merge into one value that JDK 17's escape analysis cannot scalar-replace.
         if (context == null) {
             throw new IllegalArgumentException("context must not be null; use PickContext.none()");
         }
@@ -144,16 +145,23 @@ public final class LoadBalancingPool implements Pool {
         if (s.hasDeadline && now - s.deadline >= 0 || s.picker == null) {
             s = ready(s, now);
         }
+        Member m;
+        boolean permitted = false;
         if (context.preferredId() != null || !context.excludedIds().isEmpty()) {
-            return lease(SlowPicks.choose(s, context, null, name), now);
-        }
-        Member m = (Member) s.picker.pick(context, now);
-        if (m.gated) {
-            return lease(SlowPicks.choose(s, context, m, name), now);
+            SlowPicks.Choice c = SlowPicks.choose(s, context, null, name);
+            m = c.member();
+            permitted = c.permitted();
+        } else {
+            m = (Member) s.picker.pick(context, now);
+            if (m.gated) {
+                SlowPicks.Choice c = SlowPicks.choose(s, context, m, name);
+                m = c.member();
+                permitted = c.permitted();
+            }
         }
         m.incrementInFlight();
         m.picks.increment();
-        return new PoolLease(this, m, now, false);
+        return new PoolLease(this, m, now, permitted);
     }
 
     /** A snapshot with a picker: refreshed if its deadline passed; throws when it has no server. */
@@ -168,13 +176,6 @@ public final class LoadBalancingPool implements Pool {
             throw new NoAvailableServerException(name, s.reason, s.detail);
         }
         return s;
-    }
-
-    private Lease lease(SlowPicks.Choice c, long now) {
-        Member m = c.member();
-        m.incrementInFlight();
-        m.picks.increment();
-        return new PoolLease(this, m, now, c.permitted());
     }
 
     /** Called once per lease by {@link PoolLease}. */
