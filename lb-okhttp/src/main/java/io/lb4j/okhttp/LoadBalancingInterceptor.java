@@ -1,8 +1,6 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.Lease;
-import io.lb4j.api.LoadReport;
-import io.lb4j.api.NoAvailableServerException;
 import io.lb4j.api.PickContext;
 import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
@@ -16,11 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.UnknownHostException;
 import java.util.Collection;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -106,32 +101,22 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     public static final int MIN_SECRET_BYTES = 16;
 
     private final RouteTable routes;
-    private final RetryPolicy policy;
     private final StickySessions sessions;
-    private final boolean preserveHostHeader;
-    private final Map<Pool, Route.PoolPolicies> byPool = new IdentityHashMap<>();
+    private final Balancer balancer;
+    private final PoolStates states = new PoolStates();
     private final LoadMetricsHeader loadReports = new LoadMetricsHeader();
-    private final java.util.List<Hedger> hedgers = new java.util.ArrayList<>();
     private volatile boolean closed;
 
-    private LoadBalancingInterceptor(Builder b) {
-        this.policy = new RetryPolicy(b.maxTries, b.maxRequeues, b.retryOnTimeout, b.retryStatuses, b.failureStatuses);
-        this.sessions = new StickySessions(b.stickyCookie, b.stickySecret, b.hashKeyHeader);
-        this.preserveHostHeader = b.preserveHostHeader;
-        this.routes = b.routes.build(p -> {
-            Route.PoolPolicies pp = new Route.PoolPolicies(new RetryBudget("retry", p.name(), b.retryBudget, b.ticker),
-                    new RetryBudget("requeue", p.name(), b.requeueBudget, b.ticker), sessions.tokensFor(p));
-            byPool.put(p, pp);
-            return pp;
-        }, (p, hedging) -> {
-            Hedger h = new Hedger(p.name(), hedging, b.hedgeCallFactory, b.ticker);
-            hedgers.add(h);
-            return h;
-        });
+    private LoadBalancingInterceptor(InterceptorSettings s) {
+        RetryPolicy policy = new RetryPolicy(s.maxTries, s.maxRequeues, s.retryOnTimeout, s.retryStatuses,
+                s.failureStatuses);
+        this.sessions = new StickySessions(s.stickyCookie, s.stickySecret, s.hashKeyHeader);
+        this.balancer = new Balancer(policy, sessions, s.preserveHostHeader, loadReports);
+        this.routes = states.build(s, sessions);
         log.info("lb4j OkHttp interceptor: routes {}, {}, retryStatuses={}, retry {}, requeue {}{}{}", routes, policy,
-                b.retryStatuses, b.retryBudget, b.requeueBudget,
-                b.stickyCookie == null ? "" : ", sticky cookie " + b.stickyCookie,
-                b.hashKeyHeader == null ? "" : ", hash key header " + b.hashKeyHeader);
+                s.retryStatuses, s.retryBudget, s.requeueBudget,
+                s.stickyCookie == null ? "" : ", sticky cookie " + s.stickyCookie,
+                s.hashKeyHeader == null ? "" : ", hash key header " + s.hashKeyHeader);
     }
 
     /** A builder; add at least one {@link Builder#pool(String, Pool) pool} or {@link Builder#route route}. */
@@ -150,7 +135,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
      * @throws IllegalArgumentException when no route uses {@code pool}
      */
     public RetryBudget retryBudget(Pool pool) {
-        return policies(pool).retries();
+        return states.policies(pool).retries();
     }
 
     /**
@@ -159,7 +144,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
      * @throws IllegalArgumentException when no route uses {@code pool}
      */
     public RetryBudget requeueBudget(Pool pool) {
-        return policies(pool).requeues();
+        return states.policies(pool).requeues();
     }
 
     /** {@code endpoint-load-metrics} response headers ignored because they were invalid, on every route. */
@@ -169,21 +154,12 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
 
     /** Hedges sent so far (second tries of hedged requests), on every route. */
     public long hedgesSent() {
-        return hedgers.stream().mapToLong(h -> h.hedged.sum()).sum();
+        return states.hedgesSent();
     }
 
     /** Hedged requests the hedge answered first, on every route. */
     public long hedgeWins() {
-        return hedgers.stream().mapToLong(h -> h.hedgeWins.sum()).sum();
-    }
-
-    private Route.PoolPolicies policies(Pool pool) {
-        Route.PoolPolicies p = byPool.get(pool);
-        if (p == null) {
-            throw new IllegalArgumentException("pool " + (pool == null ? "null" : "'" + pool.name() + "'")
-                    + " is not routed by this interceptor");
-        }
-        return p;
+        return states.hedgeWins();
     }
 
     /**
@@ -242,98 +218,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
             request = request.newBuilder().url(url.newBuilder().host(host).build()).build();
         }
         Route route = RouteTable.find(host, candidates, request.url().encodedPath());
-        return balance(chain, request, route, started);
-    }
-
-    private Response balance(Chain original, Request request, Route route, long started) throws IOException {
-        Route.PoolPolicies pp = route.policies();
-        pp.retries().deposit();
-        pp.requeues().deposit();
-        PickContext base = sessions.context(request);
-        String stickyId = sessions.stickyServer(original.getCookieJar(), request, pp.sticky());
-        ReplayGuard guard = new ReplayGuard(request);
-        LogicalCookieJar jar = new LogicalCookieJar(original.getCookieJar(), request.url(), route.pool(),
-                sessions.cookieName());
-        Chain chain = original.withCookieJar(guard.watch(jar));
-        Request template = guard.track(preserveHostHeader ? RouteTable.withHostHeader(sessions.withoutStickyCookie(request))
-                : sessions.withoutStickyCookie(request));
-        RetryPolicy.Tries tries = new RetryPolicy.Tries();
-        Lease lease = firstLease(route.pool(), stickyId == null ? base : base.preferring(stickyId));
-        LoadMetricsHeader reports = route.options().readLoadReports() ? loadReports : null;
-        if (route.hedger() != null && guard.replayable()) {
-            return route.hedger().exchange(chain.call(), template, route, base, lease, policy, reports);
-        }
-        while (true) {
-            Server server = lease.server();
-            tries.start(server.id());
-            jar.beginTry(server);
-            guard.beginTry();
-            Response response;
-            try {
-                response = chain.proceed(RouteTable.rewrite(template, server));
-            } catch (LogicalCookieJar.OutsidePool e) {
-                lease.drop(); // the server answered; the client refused to follow it outside the pool
-                throw tries.withEarlier(RedirectRefusedException.of(route.host(), server.id(), e.target()));
-            } catch (IOException e) {
-                if (RetryPolicy.isCallTimeout(chain.call(), started)) {
-                    // The server did not answer within the call's whole time budget: its failure. The
-                    // budget is spent, so there is no other try.
-                    InterruptedIOException timeout = new InterruptedIOException("call timeout of "
-                            + chain.call().timeout().timeoutNanos() / 1_000_000 + " ms expired waiting for server "
-                            + server.id());
-                    timeout.initCause(e); // what the cancelled socket threw, e.g. "Socket closed"
-                    lease.failure(timeout);
-                    throw tries.withEarlier(e);
-                }
-                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || RetryPolicy.isInterrupt(e)) {
-                    lease.drop(); // says nothing about the server
-                    throw tries.withEarlier(e);
-                }
-                lease.failure(e);
-                Lease next = policy.afterException(e, guard.maybeSent(), guard.replayable(), chain.call(), route, base, tries);
-                if (next == null) {
-                    throw tries.withEarlier(e);
-                }
-                tries.failed(e);
-                lease = next;
-                continue;
-            } catch (Exception | Error e) {
-                // Also a checked exception OkHttp throws undeclared, e.g. InterruptedException while connecting.
-                lease.drop();
-                throw e;
-            }
-            if (reports != null) {
-                LoadReport report = reports.read(response.header(LoadMetricsHeader.NAME));
-                if (report != null) {
-                    lease.report(report);
-                }
-            }
-            int code = response.code();
-            BadStatusException bad = policy.isFailure(code) ? new BadStatusException(code, server.id()) : null;
-            if (bad != null) {
-                lease.failure(bad);
-            } else {
-                lease.success();
-            }
-            Lease next = policy.afterStatus(code, guard.replayable(), chain.call(), route, base, tries);
-            if (next == null) {
-                return sessions.stick(original.getCookieJar(), request.url(), route.prefix(), pp.sticky(), stickyId,
-                        server, response);
-            }
-            response.close();
-            tries.failed(bad != null ? bad : new BadStatusException(code, server.id()));
-            lease = next;
-        }
-    }
-
-    private static Lease firstLease(Pool pool, PickContext context) throws NoAvailableServerIOException {
-        try {
-            // The pool honours a preferred (sticky) server while it is eligible and otherwise picks normally;
-            // the response then carries a new cookie for the server that answered.
-            return pool.acquire(context);
-        } catch (NoAvailableServerException e) {
-            throw new NoAvailableServerIOException(e);
-        }
+        return balancer.balance(chain, request, route, started);
     }
 
     @Override
@@ -346,20 +231,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
      * {@link IllegalArgumentException} names the property, the value and what is allowed. Not thread-safe.
      */
     public static final class Builder {
-        private final RouteTable.Builder routes = new RouteTable.Builder();
-        private int maxTries = DEFAULT_MAX_TRIES;
-        private int maxRequeues = DEFAULT_MAX_REQUEUES;
-        private boolean retryOnTimeout = true;
-        private Set<Integer> retryStatuses = DEFAULT_RETRY_STATUSES;
-        private Set<Integer> failureStatuses = DEFAULT_FAILURE_STATUSES;
-        private RetryBudgetConfig retryBudget = RetryBudgetConfig.ofDefaults();
-        private RetryBudgetConfig requeueBudget = DEFAULT_REQUEUE_BUDGET;
-        private Ticker ticker = Ticker.system();
-        private boolean preserveHostHeader;
-        private String stickyCookie;
-        private byte[] stickySecret;
-        private String hashKeyHeader;
-        private okhttp3.Call.Factory hedgeCallFactory;
+        private final InterceptorSettings s = new InterceptorSettings();
 
         private Builder() {
         }
@@ -404,7 +276,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * @throws IllegalArgumentException as {@link #route(String, String, Pool)}, or for null options
          */
         public Builder route(String logicalHost, String pathPrefix, Pool pool, RouteOptions options) {
-            routes.add(logicalHost, pathPrefix, pool, options);
+            s.routes.add(logicalHost, pathPrefix, pool, options);
             return this;
         }
 
@@ -416,7 +288,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * flight: raise them above the number of concurrent callers.
          */
         public Builder hedgeCallFactory(okhttp3.Call.Factory factory) {
-            this.hedgeCallFactory = Checks.notNull("hedgeCallFactory", factory);
+            s.hedgeCallFactory = Checks.notNull("hedgeCallFactory", factory);
             return this;
         }
 
@@ -426,7 +298,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * server's address). A {@code Host} header the caller set is never changed.
          */
         public Builder preserveHostHeader(boolean preserve) {
-            this.preserveHostHeader = preserve;
+            s.preserveHostHeader = preserve;
             return this;
         }
 
@@ -436,7 +308,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * Requeues after connect failures are not counted here (see {@link #maxRequeues(int)}).
          */
         public Builder maxTries(int maxTries) {
-            this.maxTries = Checks.inRange("maxTries", maxTries, 1, MAX_MAX_TRIES);
+            s.maxTries = Checks.inRange("maxTries", maxTries, 1, MAX_MAX_TRIES);
             return this;
         }
 
@@ -446,13 +318,13 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * 0 disables requeues. A call never tries a server twice, so the pool's size bounds them too.
          */
         public Builder maxRequeues(int maxRequeues) {
-            this.maxRequeues = Checks.inRange("maxRequeues", maxRequeues, 0, MAX_MAX_REQUEUES);
+            s.maxRequeues = Checks.inRange("maxRequeues", maxRequeues, 0, MAX_MAX_REQUEUES);
             return this;
         }
 
         /** Whether an idempotent request that timed out after it was sent is retried (nginx {@code timeout}); default true. */
         public Builder retryOnTimeout(boolean retry) {
-            this.retryOnTimeout = retry;
+            s.retryOnTimeout = retry;
             return this;
         }
 
@@ -462,7 +334,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * {@code http_429}); empty for none.
          */
         public Builder retryStatuses(Collection<Integer> statuses) {
-            this.retryStatuses = RetryPolicy.statuses("retryStatuses", statuses);
+            s.retryStatuses = RetryPolicy.statuses("retryStatuses", statuses);
             return this;
         }
 
@@ -472,13 +344,13 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * throttling as unhealthy.
          */
         public Builder failureStatuses(Collection<Integer> statuses) {
-            this.failureStatuses = RetryPolicy.statuses("failureStatuses", statuses);
+            s.failureStatuses = RetryPolicy.statuses("failureStatuses", statuses);
             return this;
         }
 
         /** The retry budget's settings; each pool gets its own budget. Default {@link RetryBudgetConfig#ofDefaults()}. */
         public Builder retryBudget(RetryBudgetConfig config) {
-            this.retryBudget = Checks.notNull("retryBudget", config);
+            s.retryBudget = Checks.notNull("retryBudget", config);
             return this;
         }
 
@@ -487,13 +359,13 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * Default {@link LoadBalancingInterceptor#DEFAULT_REQUEUE_BUDGET} (200% of requests plus 20 per second).
          */
         public Builder requeueBudget(RetryBudgetConfig config) {
-            this.requeueBudget = Checks.notNull("requeueBudget", config);
+            s.requeueBudget = Checks.notNull("requeueBudget", config);
             return this;
         }
 
         /** The time source of the budgets; default {@link Ticker#system()}, tests pass a {@code ManualTicker}. */
         public Builder ticker(Ticker ticker) {
-            this.ticker = Checks.notNull("ticker", ticker);
+            s.ticker = Checks.notNull("ticker", ticker);
             return this;
         }
 
@@ -507,7 +379,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * eligible gets a normal pick and a new cookie.
          */
         public Builder stickyCookie(String cookieName) {
-            this.stickyCookie = Checks.token("stickyCookie", cookieName,
+            s.stickyCookie = Checks.token("stickyCookie", cookieName,
                     "a non-empty cookie name of letters, digits and !#$%&'*+-.^_`|~");
             return this;
         }
@@ -523,7 +395,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
                 throw new IllegalArgumentException("stickySecret must be at least " + MIN_SECRET_BYTES + " bytes, was "
                         + secret.length + " bytes");
             }
-            this.stickySecret = secret.clone();
+            s.stickySecret = secret.clone();
             return this;
         }
 
@@ -533,29 +405,20 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * it is healthy.
          */
         public Builder hashKeyHeader(String headerName) {
-            this.hashKeyHeader = Checks.token("hashKeyHeader", headerName, "a non-empty header name");
+            s.hashKeyHeader = Checks.token("hashKeyHeader", headerName, "a non-empty header name");
             return this;
         }
 
         /**
-         * @throws IllegalArgumentException when no route was added, or a sticky secret was set without a
-         *                                  sticky cookie
+         * @throws IllegalArgumentException when no route was added, a route hedges but no
+         *                                  {@link #hedgeCallFactory} was set, or a sticky secret was set
+         *                                  without a sticky cookie
          * @throws IllegalStateException    when the OkHttp on the class path is older than 5.4 (e.g. OkHttp 4.12)
          */
         public LoadBalancingInterceptor build() {
             OkHttpSupport.requireCompatible();
-            if (routes.isEmpty()) {
-                throw new IllegalArgumentException("routes must not be empty: add at least one pool(logicalHost, pool)"
-                        + " or route(logicalHost, pathPrefix, pool)");
-            }
-            if (routes.hedges() && hedgeCallFactory == null) {
-                throw new IllegalArgumentException("a route hedges but hedgeCallFactory is not set; set"
-                        + " hedgeCallFactory(client) to a client without this interceptor");
-            }
-            if (stickySecret != null && stickyCookie == null) {
-                throw new IllegalArgumentException("stickySecret is set but stickyCookie is not; set stickyCookie(name)");
-            }
-            return new LoadBalancingInterceptor(this);
+            s.validate();
+            return new LoadBalancingInterceptor(s);
         }
     }
 }

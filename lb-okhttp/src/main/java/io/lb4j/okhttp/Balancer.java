@@ -1,0 +1,139 @@
+package io.lb4j.okhttp;
+
+import io.lb4j.api.Lease;
+import io.lb4j.api.LoadReport;
+import io.lb4j.api.NoAvailableServerException;
+import io.lb4j.api.PickContext;
+import io.lb4j.api.Pool;
+import io.lb4j.api.Server;
+import okhttp3.Interceptor.Chain;
+import okhttp3.Request;
+import okhttp3.Response;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+
+/**
+ * One routed call of a {@link LoadBalancingInterceptor}, from the pick to the answer: the first server is
+ * picked with the request's hash key or sticky server ({@link StickySessions}); an idempotent, replayable
+ * request ({@link ReplayGuard}) on a hedging route goes to the route's {@link Hedger}; otherwise the tries
+ * run one after another on the calling chain. Each try rewrites the request to its server ({@link RouteTable#rewrite}), is sent with the
+ * client's cookie jar scoped to the logical host ({@link LogicalCookieJar}) while {@link ReplayGuard} watches
+ * what was written, and reports its outcome on its {@link Lease}: success, failure (an I/O error, a failure
+ * status, the call timeout expiring while the server had the try) or drop (cancelled, interrupted, a
+ * refused redirect, anything other than an I/O error). {@link RetryPolicy} decides whether a failed try is
+ * requeued or retried on another server. With sticky sessions on, the answer of a server other than the
+ * request's sticky one carries a new sticky cookie ({@link StickySessions#stick}).
+ *
+ * <p>Thread-safety: one instance per interceptor, shared by all calls; it holds only thread-safe parts and
+ * each call's state is confined to its thread.
+ */
+final class Balancer {
+    private final RetryPolicy policy;
+    private final StickySessions sessions;
+    private final boolean preserveHostHeader;
+    private final LoadMetricsHeader loadReports;
+
+    Balancer(RetryPolicy policy, StickySessions sessions, boolean preserveHostHeader, LoadMetricsHeader loadReports) {
+        this.policy = policy;
+        this.sessions = sessions;
+        this.preserveHostHeader = preserveHostHeader;
+        this.loadReports = loadReports;
+    }
+
+    /**
+     * Sends {@code request} (already canonical, for a logical host) to servers of {@code route}'s pool.
+     *
+     * @param started {@link System#nanoTime()} when the interceptor took the call, to recognise the call timeout
+     */
+    Response balance(Chain original, Request request, Route route, long started) throws IOException {
+        Route.PoolPolicies pp = route.policies();
+        pp.retries().deposit();
+        pp.requeues().deposit();
+        PickContext base = sessions.context(request);
+        String stickyId = sessions.stickyServer(original.getCookieJar(), request, pp.sticky());
+        ReplayGuard guard = new ReplayGuard(request);
+        LogicalCookieJar jar = new LogicalCookieJar(original.getCookieJar(), request.url(), route.pool(),
+                sessions.cookieName());
+        Chain chain = original.withCookieJar(guard.watch(jar));
+        Request template = guard.track(preserveHostHeader ? RouteTable.withHostHeader(sessions.withoutStickyCookie(request))
+                : sessions.withoutStickyCookie(request));
+        RetryPolicy.Tries tries = new RetryPolicy.Tries();
+        Lease lease = firstLease(route.pool(), stickyId == null ? base : base.preferring(stickyId));
+        LoadMetricsHeader reports = route.options().readLoadReports() ? loadReports : null;
+        if (route.hedger() != null && guard.replayable()) {
+            return route.hedger().exchange(chain.call(), template, route, base, lease, policy, reports);
+        }
+        while (true) {
+            Server server = lease.server();
+            tries.start(server.id());
+            jar.beginTry(server);
+            guard.beginTry();
+            Response response;
+            try {
+                response = chain.proceed(RouteTable.rewrite(template, server));
+            } catch (LogicalCookieJar.OutsidePool e) {
+                lease.drop(); // the server answered; the client refused to follow it outside the pool
+                throw tries.withEarlier(RedirectRefusedException.of(route.host(), server.id(), e.target()));
+            } catch (IOException e) {
+                if (RetryPolicy.isCallTimeout(chain.call(), started)) {
+                    // The server did not answer within the call's whole time budget: its failure. The
+                    // budget is spent, so there is no other try.
+                    InterruptedIOException timeout = new InterruptedIOException("call timeout of "
+                            + chain.call().timeout().timeoutNanos() / 1_000_000 + " ms expired waiting for server "
+                            + server.id());
+                    timeout.initCause(e); // what the cancelled socket threw, e.g. "Socket closed"
+                    lease.failure(timeout);
+                    throw tries.withEarlier(e);
+                }
+                if (chain.call().isCanceled() || e instanceof LogicalHostLookupException || RetryPolicy.isInterrupt(e)) {
+                    lease.drop(); // says nothing about the server
+                    throw tries.withEarlier(e);
+                }
+                lease.failure(e);
+                Lease next = policy.afterException(e, guard.maybeSent(), guard.replayable(), chain.call(), route, base, tries);
+                if (next == null) {
+                    throw tries.withEarlier(e);
+                }
+                tries.failed(e);
+                lease = next;
+                continue;
+            } catch (Exception | Error e) {
+                // Also a checked exception OkHttp throws undeclared, e.g. InterruptedException while connecting.
+                lease.drop();
+                throw e;
+            }
+            if (reports != null) {
+                LoadReport report = reports.read(response.header(LoadMetricsHeader.NAME));
+                if (report != null) {
+                    lease.report(report);
+                }
+            }
+            int code = response.code();
+            BadStatusException bad = policy.isFailure(code) ? new BadStatusException(code, server.id()) : null;
+            if (bad != null) {
+                lease.failure(bad);
+            } else {
+                lease.success();
+            }
+            Lease next = policy.afterStatus(code, guard.replayable(), chain.call(), route, base, tries);
+            if (next == null) {
+                return sessions.stick(original.getCookieJar(), request.url(), route.prefix(), pp.sticky(), stickyId,
+                        server, response);
+            }
+            response.close();
+            tries.failed(bad != null ? bad : new BadStatusException(code, server.id()));
+            lease = next;
+        }
+    }
+
+    private static Lease firstLease(Pool pool, PickContext context) throws NoAvailableServerIOException {
+        try {
+            // The pool honours a preferred (sticky) server while it is eligible and otherwise picks normally;
+            // the response then carries a new cookie for the server that answered.
+            return pool.acquire(context);
+        } catch (NoAvailableServerException e) {
+            throw new NoAvailableServerIOException(e);
+        }
+    }
+}
