@@ -3,6 +3,7 @@ package io.lb4j.pool;
 import io.lb4j.api.HealthCheckResult;
 import io.lb4j.api.NoAvailableServerException;
 import io.lb4j.api.Outcome;
+import io.lb4j.api.PickContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,6 +144,21 @@ final class Feedback {
                 return Membership.drop(pool, m);
             });
         }
+    }
+
+    /**
+     * A pick raced a drain: it read the snapshot before the drain was published and took the member after
+     * the drain checked for requests in flight. Gives the member back (and its trial permit), completes the
+     * drain if that was the last request, and returns the context that avoids the member for the next try.
+     */
+    PickContext backOff(Member m, PickContext context, boolean permitted) {
+        if (permitted) {
+            m.passive.releasePermission();
+        }
+        if (m.decrementInFlight() == 0) {
+            drained(m);
+        }
+        return context.excluding(java.util.List.of(m.id()));
     }
 
     /** The passive tracker changed {@code m}'s verdict by itself (it reset the probe passes before ejecting). */

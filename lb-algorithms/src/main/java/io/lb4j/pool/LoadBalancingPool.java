@@ -141,25 +141,32 @@ public final class LoadBalancingPool implements Pool {
             throw new IllegalArgumentException("context must not be null; use PickContext.none()");
         }
         long now = ticker.read();
-        Snapshot s = snapshot;
-        if (s.hasDeadline && now - s.deadline >= 0 || s.picker == null) {
-            s = ready(s, now);
-        }
         Member m;
-        boolean permitted = false;
-        if (context.preferredId() != null || !context.excludedIds().isEmpty()) {
-            SlowPicks.Choice c = SlowPicks.choose(s, context, null, name);
-            m = c.member();
-            permitted = c.permitted();
-        } else {
-            m = (Member) s.picker.pick(context, now);
-            if (m.gated) {
-                SlowPicks.Choice c = SlowPicks.choose(s, context, m, name);
+        boolean permitted;
+        for (PickContext ctx = context; ; ) {
+            Snapshot s = snapshot;
+            if (s.hasDeadline && now - s.deadline >= 0 || s.picker == null) {
+                s = ready(s, now);
+            }
+            permitted = false;
+            if (ctx.preferredId() != null || !ctx.excludedIds().isEmpty()) {
+                SlowPicks.Choice c = SlowPicks.choose(s, ctx, null, name);
                 m = c.member();
                 permitted = c.permitted();
+            } else {
+                m = (Member) s.picker.pick(ctx, now);
+                if (m.gated) {
+                    SlowPicks.Choice c = SlowPicks.choose(s, ctx, m, name);
+                    m = c.member();
+                    permitted = c.permitted();
+                }
             }
+            m.incrementInFlight();
+            if (!m.draining) { // a pick that read the snapshot before a drain's publish must not slip through it
+                break;
+            }
+            ctx = feedback.backOff(m, ctx, permitted);
         }
-        m.incrementInFlight();
         m.picks.increment();
         return new PoolLease(this, m, now, permitted);
     }
