@@ -111,6 +111,12 @@ public final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xCCCCCC));
         plot.setRangeGridlineStroke(new BasicStroke(1f));
+        save(title, subtitle, plot, file, width, height);
+    }
+
+    /** Writes {@code plot} as a PNG with the house style: bold title, subtitle, legend on top, white. */
+    static void save(String title, String subtitle, org.jfree.chart.plot.Plot plot, Path file, int width, int height)
+            throws IOException {
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 18), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         if (subtitle != null) {

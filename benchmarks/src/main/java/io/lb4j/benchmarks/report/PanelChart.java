@@ -1,7 +1,5 @@
 package io.lb4j.benchmarks.report;
 
-import org.jfree.chart.ChartUtils;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -13,15 +11,12 @@ import org.jfree.chart.plot.CombinedDomainCategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.util.List;
@@ -67,18 +62,7 @@ public final class PanelChart {
             combined.add(plot(categories, p), p.weight());
         }
         combined.setOrientation(PlotOrientation.VERTICAL);
-        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 18), combined, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        if (subtitle != null) {
-            chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.PLAIN, 13)));
-        }
-        chart.getLegend().setPosition(RectangleEdge.TOP);
-        chart.getLegend().setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, width, height);
+        Charts.save(title, subtitle, combined, file, width, height);
     }
 
     private static CategoryPlot plot(List<String> categories, Panel p) {
