@@ -24,6 +24,9 @@ final class Feedback {
     /** The default penalty looks at this many eligible servers at most. */
     private static final int PENALTY_SCAN = 64;
 
+    /** A caller-given latency up to this (10 s) dates its completion without a clock read. */
+    static final long TRUSTED_LATENCY_NANOS = 10_000_000_000L;
+
     private final LoadBalancingPool pool;
     private final long failurePenaltyNanos;
     /** Whether the observer's first failure was logged; a lost race logs it twice at worst. */
@@ -34,10 +37,23 @@ final class Feedback {
         this.failurePenaltyNanos = failurePenaltyNanos;
     }
 
-    /** One completed lease. */
+    /**
+     * One completed lease. When a success or drop comes with its latency (at most
+     * {@link #TRUSTED_LATENCY_NANOS}), its completion time is taken as the lease's start plus that latency,
+     * without reading the clock: the request path then reads it once per request. A failure (which passive
+     * health dates), a longer latency, or none reads the clock, so a wrong unit cannot date a sample far
+     * into the future.
+     */
     void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted) {
-        long now = m.ticker.read();
-        long latency = latencyNanos >= 0 ? latencyNanos : Math.max(0, now - startNanos);
+        long now;
+        long latency;
+        if (latencyNanos >= 0 && latencyNanos <= TRUSTED_LATENCY_NANOS && outcome != Outcome.FAILURE) {
+            latency = latencyNanos;
+            now = startNanos + latencyNanos;
+        } else {
+            now = m.ticker.read();
+            latency = latencyNanos >= 0 ? latencyNanos : Math.max(0, now - startNanos);
+        }
         int left = m.decrementInFlight();
         switch (outcome) {
             case SUCCESS:

@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * The lb4j {@link Pool}: the hot path, membership, listeners, lifecycle and publishing. Each health
  * concern lives in its own class: {@link PassiveTracker} (nginx {@code max_fails} or a resilience4j
  * breaker, per member), {@link ActiveChecker} (probes), {@link Eligibility} (tiers, backup, panic, the
- * ejection cap), {@link SlowStart} and {@link LatencyEstimator}; {@link Publisher} turns them into the
+ * ejection cap), {@link SlowStart} and {@link LatencyEstimator}; {@link Picks} chooses; {@link Publisher} turns them into the
  * next snapshot.
  *
  * <h2>Concurrency</h2>
@@ -135,44 +135,24 @@ public final class LoadBalancingPool implements Pool {
 
     @Override
     public Lease acquire(PickContext context) {
-        // Kept small so that the JIT can inline it into the caller, with ONE allocation site for the lease:
-        // two sites (fast and slow path) merge into one value that JDK 17's escape analysis cannot scalar-replace.
+        // Kept small so that the JIT inlines it into the caller and scalar-replaces the lease: one clock
+        // read, one out-of-line call (see Picks), one allocation site.
         if (context == null) {
             throw new IllegalArgumentException("context must not be null; use PickContext.none()");
         }
         long now = ticker.read();
-        Member m;
-        boolean permitted;
-        for (PickContext ctx = context; ; ) {
-            Snapshot s = snapshot;
-            if (s.hasDeadline && now - s.deadline >= 0 || s.picker == null) {
-                s = ready(s, now);
-            }
-            permitted = false;
-            if (ctx.preferredId() != null || !ctx.excludedIds().isEmpty()) {
-                SlowPicks.Choice c = SlowPicks.choose(s, ctx, null, name);
-                m = c.member();
-                permitted = c.permitted();
-            } else {
-                m = (Member) s.picker.pick(ctx, now);
-                if (m.gated) {
-                    SlowPicks.Choice c = SlowPicks.choose(s, ctx, m, name);
-                    m = c.member();
-                    permitted = c.permitted();
-                }
-            }
-            m.incrementInFlight();
-            if (!m.draining) { // a pick that read the snapshot before a drain's publish must not slip through it
-                break;
-            }
-            ctx = feedback.backOff(m, ctx, permitted);
-        }
-        m.picks.increment();
-        return new PoolLease(this, m, now, permitted);
+        Object picked = Picks.choose(this, context, now);
+        boolean permitted = !(picked instanceof Member);
+        Member m = permitted ? ((Member.Trial) picked).member : (Member) picked;
+        return new PoolLease(this, m, now, permitted); // ONE allocation site: two would merge and escape
+    }
+
+    Feedback feedback() {
+        return feedback;
     }
 
     /** A snapshot with a picker: refreshed if its deadline passed; throws when it has no server. */
-    private Snapshot ready(Snapshot s, long now) {
+    Snapshot ready(Snapshot s, long now) {
         if (s.due(now)) {
             s = refreshIfFree(now);
         }

@@ -33,7 +33,6 @@ final class Member implements Endpoint {
     private volatile int inFlight;
     /** Failures since the last success, at most {@link #MAX_PENALTY}; written only when it changes. */
     private volatile int consecutiveFailures;
-    final LongAdder picks = new LongAdder();
     final LongAdder successes = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder drops = new LongAdder();
@@ -41,6 +40,8 @@ final class Member implements Endpoint {
     final ProbeState probe = new ProbeState();
     /** The server's latest load report (issue 14), written by {@link PoolLease#report}. */
     final ReportedLoad reportedLoad = new ReportedLoad();
+    /** What {@link Picks#choose} returns for this member when a trial permit was taken for it. */
+    final Trial trial = new Trial(this);
     /** Set once, right after construction, by the pool. */
     PassiveTracker passive = PassiveTracker.NONE;
 
@@ -153,7 +154,30 @@ final class Member implements Endpoint {
 
     EndpointStats stats() {
         return new EndpointStats(server, state, eligible || state == HealthState.UP ? weight : 0, inFlight,
-                picks.sum(), successes.sum(), failures.sum(), drops.sum(), latencyNanos());
+                picks(), successes.sum(), failures.sum(), drops.sum(), latencyNanos());
+    }
+
+    /**
+     * Leases taken: each is either still in flight or completed exactly once (success, failure or drop),
+     * so the sum needs no counter of its own on the request path. Read without a lock, the parts may be
+     * a request apart.
+     */
+    long picks() {
+        long completed = successes.sum() + failures.sum() + drops.sum();
+        return completed + inFlight;
+    }
+
+    /**
+     * A member chosen with one of its trial permits (a half-open breaker's, nginx's one trial after
+     * {@code fail_timeout}): one per member, allocated with it, so a pick returns which it was without
+     * allocating.
+     */
+    static final class Trial {
+        final Member member;
+
+        private Trial(Member member) {
+            this.member = member;
+        }
     }
 
     @Override

@@ -118,7 +118,8 @@ class LoadBalancingPoolTest {
         p.acquire().success(10_000_000L);
         p.acquire().success(100_000_000L);
         assertThat(p.stats("a").latencyNanos()).isEqualTo(100_000_000.0); // the peak, at once
-        ticker.advance(Duration.ofSeconds(10)); // one decay time: e^-1 of the peak remains
+        // a sample with its latency is dated at acquire + latency: 100 ms; one decay time later e^-1 remains
+        ticker.advance(Duration.ofMillis(10_100));
         assertThat(p.stats("a").latencyNanos()).isCloseTo(100_000_000.0 * Math.exp(-1), org.assertj.core.data.Offset.offset(1.0));
     }
 

@@ -25,6 +25,11 @@ final class PoolFixture {
     }
 
     static PoolBuilder pool(ManualTicker ticker, PoolConfig config, Server... servers) {
+        return pool((io.lb4j.api.Ticker) ticker, config, servers);
+    }
+
+    /** As above with any ticker, e.g. one that counts its reads. */
+    static PoolBuilder pool(io.lb4j.api.Ticker ticker, PoolConfig config, Server... servers) {
         PoolBuilder b = LoadBalancingPool.builder("test").strategy(new Rotation()).ticker(ticker)
                 .config(config).scheduleHealthChecks(false);
         for (Server s : servers) {

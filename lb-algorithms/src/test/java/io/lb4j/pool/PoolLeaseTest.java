@@ -3,9 +3,11 @@ package io.lb4j.pool;
 import io.lb4j.api.Lease;
 import io.lb4j.api.ManualTicker;
 import io.lb4j.api.Outcome;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.lb4j.pool.PoolFixture.pool;
 import static io.lb4j.pool.PoolFixture.server;
@@ -40,8 +42,41 @@ class PoolLeaseTest {
     @Test
     void explicitLatencyIsUsedInsteadOfTheTicker() {
         Lease l = p.acquire();
-        ticker.advanceMillis(50);
+        ticker.advanceMillis(7);
         l.success(7_000_000L);
         assertThat(p.stats("a").latencyNanos()).isEqualTo(7_000_000.0);
+    }
+
+    @Test
+    void aSuccessWithItsLatencyIsDatedAtAcquirePlusLatencyWithoutAClockRead() {
+        AtomicInteger reads = new AtomicInteger();
+        LoadBalancingPool counted = pool(() -> {
+            reads.incrementAndGet();
+            return ticker.read();
+        }, PoolConfig.custom().passiveHealth(PassiveHealth.disabled()).build(), server("a")).build();
+        Lease l = counted.acquire();
+        int afterAcquire = reads.get();
+        ticker.advanceMillis(50);
+        l.success(7_000_000L);
+        assertThat(reads.get()).isEqualTo(afterAcquire);
+        // dated at 7 ms: read at 50 ms, the estimate has decayed by 43 ms of the 10 s decay time
+        assertThat(counted.stats("a").latencyNanos()).isCloseTo(7_000_000.0 * Math.exp(-0.0043), Offset.offset(1.0));
+    }
+
+    @Test
+    void aFailureOrAnImplausibleLatencyReadsTheClock() {
+        AtomicInteger reads = new AtomicInteger();
+        LoadBalancingPool counted = pool(() -> {
+            reads.incrementAndGet();
+            return ticker.read();
+        }, PoolConfig.custom().passiveHealth(PassiveHealth.disabled()).build(), server("a")).build();
+        Lease failed = counted.acquire();
+        int before = reads.get();
+        failed.failure(new IOException("x"), 1_000);
+        assertThat(reads.get()).isEqualTo(before + 1);
+        Lease slow = counted.acquire();
+        before = reads.get();
+        slow.success(Feedback.TRUSTED_LATENCY_NANOS + 1);
+        assertThat(reads.get()).isEqualTo(before + 1);
     }
 }

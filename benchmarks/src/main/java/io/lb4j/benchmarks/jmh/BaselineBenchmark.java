@@ -44,4 +44,13 @@ public class BaselineBenchmark {
     public Server atomicModulo() {
         return array[(next.getAndIncrement() & Integer.MAX_VALUE) % array.length];
     }
+
+    /**
+     * One {@link System#nanoTime()} read: the floor under any request path that measures latency (the pool
+     * reads the clock once per {@code acquire}, and once per completion that is not given its latency).
+     */
+    @Benchmark
+    public long nanoTime() {
+        return System.nanoTime();
+    }
 }

@@ -1,0 +1,121 @@
+package io.lb4j.pool;
+
+import io.lb4j.api.NoAvailableServerException;
+import io.lb4j.api.PickContext;
+
+/**
+ * The pool's picks: the fast path (the strategy's picker on the current snapshot), and the paths off it —
+ * a preferred server (session persistence), exclusions (a retry must not reuse a server it tried),
+ * half-open members whose trial permits are limited (a circuit breaker's half-open state, nginx's one trial
+ * after {@code fail_timeout}), and a pick that raced a drain. The chosen member's in-flight count is
+ * already incremented when {@link #choose} returns.
+ *
+ * <p><b>Why one big method.</b> {@link #choose} holds all of this in one method on purpose, larger than the
+ * JIT's inlining limit for hot methods ({@code FreqInlineSize}, 325 bytecodes). It stays a call from
+ * {@code LoadBalancingPool.acquire}, which is left with a clock read, this call and the lease's one
+ * allocation: small enough to be inlined into its callers, where the lease can be scalar-replaced. Merged
+ * into {@code acquire}, the picker inlined with it made {@code acquire} "already compiled into a big
+ * method" (C2's {@code InlineSmallCode}) and the lease escaped: 32 B/op for least-request (JMH
+ * {@code -prof gc}, {@code -XX:+PrintInlining}). {@code PicksTest} checks the size from the class file.
+ *
+ * <p>Stateless and thread-safe; reads one immutable snapshot per attempt.
+ */
+final class Picks {
+    private Picks() {
+    }
+
+    /**
+     * Chooses a member for {@code context} at time {@code now} and counts it in flight.
+     *
+     * @return the member, or its {@link Member#trial} token when one of its trial permits was taken (the
+     *         lease must give it back if it is dropped)
+     * @throws NoAvailableServerException when the pool has no server, or every eligible member is excluded
+     *                                    or out of trial permits
+     */
+    static Object choose(LoadBalancingPool pool, PickContext context, long now) {
+        for (PickContext ctx = context; ; ) {
+            Snapshot s = pool.snapshot();
+            if (s.hasDeadline && now - s.deadline >= 0 || s.picker == null) {
+                s = pool.ready(s, now);
+            }
+            Member m = null;
+            boolean permitted = false;
+            String preferred = ctx.preferredId();
+            boolean excluding = !ctx.excludedIds().isEmpty();
+            if (preferred == null && !excluding) {
+                m = (Member) s.picker.pick(ctx, now);
+                if (m.gated) {
+                    if (m.passive.tryAcquirePermission()) {
+                        permitted = true;
+                    } else {
+                        m = null; // out of trial permits: another member, below
+                    }
+                }
+            } else {
+                if (preferred != null) {
+                    Member p = s.byId.get(preferred);
+                    if (p != null && !ctx.excludedIds().contains(preferred)) {
+                        boolean gated = p.gated;
+                        if (!gated || p.passive.tryAcquirePermission()) {
+                            m = p;
+                            permitted = gated;
+                        }
+                    }
+                }
+                if (m == null) {
+                    Member q = (Member) s.picker.pick(ctx, now);
+                    if (!ctx.excludedIds().contains(q.id())) {
+                        boolean gated = q.gated;
+                        if (!gated || q.passive.tryAcquirePermission()) {
+                            m = q;
+                            permitted = gated;
+                        }
+                    }
+                }
+            }
+            // Ask the strategy again a few times (a rotation moves on), then take the least loaded usable member.
+            for (int attempt = 0; m == null && attempt < Math.min(4, s.eligible.length); attempt++) {
+                Member q = (Member) s.picker.pick(ctx, now);
+                if (ctx.excludedIds().contains(q.id())) {
+                    continue;
+                }
+                boolean gated = q.gated;
+                if (!gated || q.passive.tryAcquirePermission()) {
+                    m = q;
+                    permitted = gated;
+                }
+            }
+            if (m == null) {
+                Member best = null;
+                boolean bestPermit = false;
+                for (Member q : s.eligible) {
+                    if (ctx.excludedIds().contains(q.id())) {
+                        continue;
+                    }
+                    if (best == null || q.inFlight() * best.weight < best.inFlight() * q.weight) {
+                        boolean gated = q.gated;
+                        if (!gated || q.passive.tryAcquirePermission()) {
+                            if (bestPermit) {
+                                best.passive.releasePermission();
+                            }
+                            best = q;
+                            bestPermit = gated;
+                        }
+                    }
+                }
+                if (best == null) {
+                    throw new NoAvailableServerException(pool.name(), NoAvailableServerException.Reason.ALL_EXCLUDED,
+                            "all " + s.eligible.length + " available servers were excluded " + ctx.excludedIds()
+                                    + " or are half-open with no trial call left");
+                }
+                m = best;
+                permitted = bestPermit;
+            }
+            m.incrementInFlight();
+            if (!m.draining) { // a pick that read the snapshot before a drain's publish must not slip through it
+                return permitted ? m.trial : m;
+            }
+            ctx = pool.feedback().backOff(m, ctx, permitted);
+        }
+    }
+}
