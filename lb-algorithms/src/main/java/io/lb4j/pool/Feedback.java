@@ -57,7 +57,7 @@ final class Feedback {
         int left = m.decrementInFlight();
         switch (outcome) {
             case SUCCESS:
-                m.successes.increment();
+                m.countSuccess();
                 m.latency.observe(latency, now);
                 m.succeeded();
                 break;

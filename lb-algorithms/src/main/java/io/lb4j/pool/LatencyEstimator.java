@@ -16,9 +16,10 @@ import java.lang.invoke.VarHandle;
  * <p>Thread-safety: lock-free. Writers race on purpose: two samples that complete on one server at the
  * same moment may keep only one of them (Finagle serialises them with a lock; on the request path the
  * lock cost more than the sample is worth). Reads may see the cost of one sample and the stamp of the
- * previous one. The first sample is published through a volatile write.
+ * previous one. The first sample is published through a volatile write. The fields sit in a cache line of
+ * their own ({@link LatencyFields}).
  */
-final class LatencyEstimator {
+final class LatencyEstimator extends LatencyPadAfter {
     /** Below this {@code Δt/τ} the series is used instead of {@link Math#exp}. */
     static final double SERIES_LIMIT = 0.03125;
     private static final VarHandle COST;
@@ -27,17 +28,14 @@ final class LatencyEstimator {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            COST = l.findVarHandle(LatencyEstimator.class, "cost", double.class);
-            STAMP = l.findVarHandle(LatencyEstimator.class, "stamp", long.class);
+            COST = l.findVarHandle(LatencyFields.class, "cost", double.class);
+            STAMP = l.findVarHandle(LatencyFields.class, "stamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final double decayNanos;
-    private volatile double cost;
-    private volatile long stamp;
-    private volatile boolean sampled;
 
     LatencyEstimator(long decayNanos) {
         this.decayNanos = decayNanos;

@@ -8,7 +8,6 @@ import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,22 +17,18 @@ import java.util.concurrent.atomic.LongAdder;
  * probe record; the pool's decisions (state, weight, ramp, eligibility) are written under the pool's
  * update lock and read through volatiles.
  *
+ * <p>What each request writes (in flight, successes, consecutive failures) lives in {@link MemberHot}, in
+ * a cache line of its own.
+ *
  * <p>Thread-safety: counters are atomics; see {@link LatencyEstimator}, {@link PassiveTracker} and
  * {@link ProbeState} for theirs.
  */
-final class Member implements Endpoint {
+final class Member extends MemberPadAfter implements Endpoint {
     /** A failing server's penalty load for least-request counts at most this many failures. */
     static final int MAX_PENALTY = 8;
-    private static final AtomicIntegerFieldUpdater<Member> IN_FLIGHT =
-            AtomicIntegerFieldUpdater.newUpdater(Member.class, "inFlight");
 
     final Ticker ticker;
     volatile Server server;
-    /** Read by every least-connections scan: a field of the member itself, not a separate atomic object. */
-    private volatile int inFlight;
-    /** Failures since the last success, at most {@link #MAX_PENALTY}; written only when it changes. */
-    private volatile int consecutiveFailures;
-    final LongAdder successes = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder drops = new LongAdder();
     final LatencyEstimator latency;
@@ -71,14 +66,6 @@ final class Member implements Endpoint {
         this.ticker = ticker;
         this.latency = new LatencyEstimator(decayNanos);
         this.weight = server.weight();
-    }
-
-    int incrementInFlight() {
-        return IN_FLIGHT.incrementAndGet(this);
-    }
-
-    int decrementInFlight() {
-        return IN_FLIGHT.decrementAndGet(this);
     }
 
     String id() {
@@ -154,7 +141,7 @@ final class Member implements Endpoint {
 
     EndpointStats stats() {
         return new EndpointStats(server, state, eligible || state == HealthState.UP ? weight : 0, inFlight,
-                picks(), successes.sum(), failures.sum(), drops.sum(), latencyNanos());
+                picks(), successes, failures.sum(), drops.sum(), latencyNanos());
     }
 
     /**
@@ -163,7 +150,7 @@ final class Member implements Endpoint {
      * a request apart.
      */
     long picks() {
-        long completed = successes.sum() + failures.sum() + drops.sum();
+        long completed = successes + failures.sum() + drops.sum();
         return completed + inFlight;
     }
 

@@ -1,0 +1,46 @@
+package io.lb4j.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * What every request writes on a member — its in-flight count, its success count, its consecutive
+ * failures — in fields of their own cache line: 64 bytes of padding before ({@link CacheLinePad}) and
+ * after ({@link MemberPadAfter}), so that two threads working on two different members never write one
+ * line (false sharing), and the member's read-mostly settings never share a line with a counter.
+ *
+ * <p>Thread-safety: atomic updates through {@link VarHandle}s; reads are volatile.
+ */
+abstract class MemberHot extends CacheLinePad {
+    private static final VarHandle IN_FLIGHT;
+    private static final VarHandle SUCCESSES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            IN_FLIGHT = l.findVarHandle(MemberHot.class, "inFlight", int.class);
+            SUCCESSES = l.findVarHandle(MemberHot.class, "successes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Requests in flight; read by every least-connections scan. */
+    volatile int inFlight;
+    /** Failures since the last success, at most {@link Member#MAX_PENALTY}; written only when it changes. */
+    volatile int consecutiveFailures;
+    /** Successful completions. */
+    volatile long successes;
+
+    final int incrementInFlight() {
+        return (int) IN_FLIGHT.getAndAdd(this, 1) + 1;
+    }
+
+    final int decrementInFlight() {
+        return (int) IN_FLIGHT.getAndAdd(this, -1) - 1;
+    }
+
+    final void countSuccess() {
+        SUCCESSES.getAndAdd(this, 1L);
+    }
+}
