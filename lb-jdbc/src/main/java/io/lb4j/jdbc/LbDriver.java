@@ -207,7 +207,7 @@ public final class LbDriver implements Driver {
                 throw LbUrl.bad("unknown option " + k + "; known: " + OPTIONS);
             }
         }
-        ReplicaRoutingDataSource.Builder b = ReplicaRoutingDataSource.builder().retainPhysicalConnections(true);
+        ReplicaRoutingDataSourceBuilder b = ReplicaRoutingDataSource.builder().retainPhysicalConnections(true);
         LbUrl.Host primary = url.hosts.get(0);
         String name = o.getOrDefault("lb.name", "lb:" + primary.address());
         apply("lb.name", name, () -> b.name(name));

@@ -81,7 +81,7 @@ class ReplicaRoutingDataSourceTest {
     }
 
     /** Primary and both replicas through Hikari pools, rotation, probes by hand with rise = fall = 1. */
-    private ReplicaRoutingDataSource.Builder routing(int primaryPort, int replica1Port, int replica2Port) {
+    private ReplicaRoutingDataSourceBuilder routing(int primaryPort, int replica1Port, int replica2Port) {
         return ReplicaRoutingDataSource.builder()
                 .name("test")
                 .primary(Server.builder(Cluster.HOST, primaryPort).id("primary").build(), pool("primary", primaryPort))
@@ -94,7 +94,7 @@ class ReplicaRoutingDataSourceTest {
                 .fall(1);
     }
 
-    private ReplicaRoutingDataSource.Builder routing() {
+    private ReplicaRoutingDataSourceBuilder routing() {
         return routing(PRIMARY_PORT, REPLICA1_PORT, REPLICA2_PORT);
     }
 
