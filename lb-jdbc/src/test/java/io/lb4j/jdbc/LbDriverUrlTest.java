@@ -139,12 +139,12 @@ class LbDriverUrlTest {
 
     @Test
     void durationsAcceptUnitsBareSecondsAndIso() throws SQLException {
-        assertThat(LbDriver.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(LbDriver.duration("x", "5s")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(LbDriver.duration("x", "7")).isEqualTo(Duration.ofSeconds(7));
-        assertThat(LbDriver.duration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(LbDriver.duration("x", "1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(LbDriver.duration("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(LbOptions.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(LbOptions.duration("x", "5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(LbOptions.duration("x", "7")).isEqualTo(Duration.ofSeconds(7));
+        assertThat(LbOptions.duration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(LbOptions.duration("x", "1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(LbOptions.duration("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
