@@ -86,7 +86,6 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>lb.rise / lb.fall</td><td>2 / 3</td><td>passed / failed probes that restore / eject a node</td></tr>
  *   <tr><td>lb.maxFails / lb.failTimeout</td><td>1 / 10s</td><td>nginx passive health on connection failures (0 = off)</td></tr>
  *   <tr><td>lb.maxEjectionPercent</td><td>100</td><td>largest share of replicas health checking may eject</td></tr>
- *   <tr><td>lb.scheduleHealthChecks</td><td>true</td><td>false: probes only run on {@code checkHealthNow()}</td></tr>
  *   <tr><td>lb.name</td><td>lb:primary host:port</td><td>name in logs, of the JMX bean
  *       ({@code io.lb4j.jdbc:type=Routing,name="..."}) and for {@link ReplicaRoutingDataSource#byName}</td></tr>
  *   <tr><td>lb.failover</td><td>true</td><td>probe every node's role ({@code @@global.read_only}, replication
@@ -111,6 +110,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LbDriver implements Driver {
     private static final Logger log = LoggerFactory.getLogger(LbDriver.class);
     private static final Map<Key, ReplicaRoutingDataSource> ROUTINGS = new ConcurrentHashMap<>();
+    /** Set by {@code JdbcInternals.driverManualHealthChecks} (tests): routings built from now on probe only by hand. */
+    static volatile boolean manualHealthChecks;
 
     static {
         try {
@@ -120,8 +121,11 @@ public final class LbDriver implements Driver {
         }
     }
 
-    /** Keyed by URL and properties; its toString never shows them (they hold the password). */
-    private record Key(String url, Map<String, String> properties) {
+    /**
+     * Keyed by URL, properties and whether probes run by hand (tests); its toString never shows the URL's or
+     * the properties' secrets.
+     */
+    private record Key(String url, Map<String, String> properties, boolean manualHealthChecks) {
         @Override
         public String toString() {
             return "Key[" + LbUrl.safe(url) + "]";
@@ -147,7 +151,7 @@ public final class LbDriver implements Driver {
 
     /**
      * The routing data source this driver uses for {@code url} and {@code info} (built on first use):
-     * stats, live membership, {@code checkHealthNow()}.
+     * stats, live membership, {@code setPrimary}.
      */
     public static ReplicaRoutingDataSource dataSource(String url, Properties info) throws SQLException {
         if (!LbUrl.accepts(url)) {
@@ -159,7 +163,8 @@ public final class LbDriver implements Driver {
                 props.put(k, info.getProperty(k));
             }
         }
-        Key key = new Key(url, props);
+        boolean manual = manualHealthChecks;
+        Key key = new Key(url, props, manual);
         ReplicaRoutingDataSource ds = ROUTINGS.get(key);
         if (ds != null && !ds.isClosed()) {
             return ds;
@@ -168,7 +173,7 @@ public final class LbDriver implements Driver {
             ds = ROUTINGS.get(key);
             if (ds == null || ds.isClosed()) {
                 LbUrl parsed = LbUrl.parse(url, info);
-                ds = LbOptions.build(parsed);
+                ds = LbOptions.build(parsed, manual);
                 log.info("jdbc:lb: built {} for {}", ds.name(), parsed);
                 ROUTINGS.put(key, ds);
             }

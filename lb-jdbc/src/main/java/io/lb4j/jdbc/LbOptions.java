@@ -29,7 +29,7 @@ final class LbOptions {
     static final List<String> OPTIONS = List.of("lb.strategy", "lb.maxLag", "lb.replicationCheck",
             "lb.readFromPrimaryWhenNoReplicas", "lb.readYourWrites", "lb.readYourWritesScope", "lb.readYourWritesTimeout",
             "lb.checkInterval", "lb.checkTimeout", "lb.rise", "lb.fall", "lb.maxFails", "lb.failTimeout",
-            "lb.maxEjectionPercent", "lb.scheduleHealthChecks", "lb.name", "lb.failover", "lb.readsWhenPrimaryDown");
+            "lb.maxEjectionPercent", "lb.name", "lb.failover", "lb.readsWhenPrimaryDown");
 
 
     private LbOptions() {
@@ -39,9 +39,10 @@ final class LbOptions {
      * The routing for a parsed URL: its {@code lb.*} options validated and applied, one
      * {@link DriverNodeDataSource} per host.
      *
+     * @param manualHealthChecks probes only on {@code checkHealthNow()} (tests, {@code JdbcInternals})
      * @throws SQLException (HY024) naming an unknown option, or an option whose value is invalid and what is allowed
      */
-    static ReplicaRoutingDataSource build(LbUrl url) throws SQLException {
+    static ReplicaRoutingDataSource build(LbUrl url, boolean manualHealthChecks) throws SQLException {
         Map<String, String> o = url.lbOptions;
         for (String k : o.keySet()) {
             if (!OPTIONS.contains(k)) {
@@ -77,9 +78,6 @@ final class LbOptions {
                     : PassiveHealth.DEFAULT_FAIL_TIMEOUT;
             apply("lb.maxFails/lb.failTimeout", maxFails + "/" + failTimeout, () -> b.passiveHealth(PassiveHealth.nginx(maxFails, failTimeout)));
         }
-        if (o.containsKey("lb.scheduleHealthChecks")) {
-            b.scheduleHealthChecks(bool("lb.scheduleHealthChecks", o.get("lb.scheduleHealthChecks")));
-        }
         if (o.containsKey("lb.failover")) {
             b.failover(bool("lb.failover", o.get("lb.failover")));
         }
@@ -102,7 +100,7 @@ final class LbOptions {
                 b.replica(server, node);
             }
         }
-        return b.build();
+        return b.scheduleHealthChecks(!manualHealthChecks).build();
     }
 
     private interface Setter {

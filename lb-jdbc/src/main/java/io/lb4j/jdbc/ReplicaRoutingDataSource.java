@@ -8,6 +8,7 @@ import io.lb4j.api.Ticker;
 import io.lb4j.pool.ActiveHealth;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PoolBuilder;
+import io.lb4j.jdbc.internal.JdbcInternals;
 import io.lb4j.pool.internal.PoolInternals;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
@@ -94,6 +95,25 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     final boolean retainPhysicalConnections;
     final ReadYourWritesShared readYourWritesShared;
     private volatile boolean closed;
+
+    static {
+        JdbcInternals.install(new JdbcInternals.Access() {
+            @Override
+            public ReplicaRoutingDataSourceBuilder manualHealthChecks(ReplicaRoutingDataSourceBuilder builder) {
+                return builder.scheduleHealthChecks(false);
+            }
+
+            @Override
+            public void checkHealthNow(ReplicaRoutingDataSource dataSource) {
+                dataSource.checkHealthNow();
+            }
+
+            @Override
+            public void driverManualHealthChecks(boolean manual) {
+                LbDriver.manualHealthChecks = manual;
+            }
+        });
+    }
 
     ReplicaRoutingDataSource(ReplicaRoutingDataSourceBuilder b) {
         this.name = b.name;
@@ -253,9 +273,9 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
 
     /**
      * Runs one round of role probes (primary discovery, split brain) and of health probes on every node now
-     * and applies the results (failover, rise/fall).
+     * and applies the results (failover, rise/fall). Not API: tests reach it through {@link JdbcInternals}.
      */
-    public void checkHealthNow() {
+    void checkHealthNow() {
         topology.probeNow();
         PoolInternals.checkHealthNow(primaryPool);
         PoolInternals.checkHealthNow(replicaPool);

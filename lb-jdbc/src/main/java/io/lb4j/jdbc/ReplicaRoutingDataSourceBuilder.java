@@ -194,8 +194,12 @@ public final class ReplicaRoutingDataSourceBuilder {
         return this;
     }
 
-    /** Whether probes run on a schedule (default true); false runs them only on {@code checkHealthNow()}. */
-    public ReplicaRoutingDataSourceBuilder scheduleHealthChecks(boolean schedule) {
+    /**
+     * Whether probes run on a schedule (default true); false runs them only on
+     * {@link ReplicaRoutingDataSource#checkHealthNow()}. Not API: tests reach it through
+     * {@link io.lb4j.jdbc.internal.JdbcInternals#manualHealthChecks}.
+     */
+    ReplicaRoutingDataSourceBuilder scheduleHealthChecks(boolean schedule) {
         this.scheduleHealthChecks = schedule;
         return this;
     }
