@@ -1,17 +1,11 @@
 package io.lb4j.jdbc;
 
-import io.lb4j.algorithms.RoundRobin;
 import io.lb4j.api.EndpointStats;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
 import io.lb4j.pool.ActiveHealth;
 import io.lb4j.pool.LoadBalancingPool;
-import io.lb4j.pool.PoolBuilder;
-import io.lb4j.jdbc.internal.JdbcInternals;
-import io.lb4j.pool.internal.PoolInternals;
-import io.lb4j.pool.PassiveHealth;
-import io.lb4j.pool.PoolConfig;
 import io.lb4j.pool.PoolView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,22 +91,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     private volatile boolean closed;
 
     static {
-        JdbcInternals.install(new JdbcInternals.Access() {
-            @Override
-            public ReplicaRoutingDataSourceBuilder manualHealthChecks(ReplicaRoutingDataSourceBuilder builder) {
-                return builder.scheduleHealthChecks(false);
-            }
-
-            @Override
-            public void checkHealthNow(ReplicaRoutingDataSource dataSource) {
-                dataSource.checkHealthNow();
-            }
-
-            @Override
-            public void driverManualHealthChecks(boolean manual) {
-                LbDriver.manualHealthChecks = manual;
-            }
-        });
+        InternalsBridge.install();
     }
 
     ReplicaRoutingDataSource(ReplicaRoutingDataSourceBuilder b) {
@@ -131,26 +110,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         this.topology = new Topology(this, primary, b.failover, b.checkInterval, b.checkTimeout, b.scheduleHealthChecks);
         this.replicaCheck = new JdbcHealthCheck(name, this::dataSourceOf, b.replicationCheck, b.maxLag, ticker,
                 topology::primaryDown, b.readsWhenPrimaryDown);
-        this.primaryPool = scheduled(LoadBalancingPool.builder(name + "-primary")
-                .strategy(new RoundRobin())
-                .config(PoolConfig.custom()
-                        .passiveHealth(PassiveHealth.disabled())
-                        .maxEjectionPercent(100)
-                        .activeHealth(active(primaryCheck, b))
-                        .build())
-                .ticker(ticker)
-                .server(b.primaryServer), b.scheduleHealthChecks)
-                .build();
-        this.replicaPool = scheduled(LoadBalancingPool.builder(name + "-replicas")
-                .strategy(b.strategy)
-                .config(PoolConfig.custom()
-                        .passiveHealth(b.passiveHealth)
-                        .maxEjectionPercent(b.maxEjectionPercent)
-                        .activeHealth(active(replicaCheck, b))
-                        .build())
-                .ticker(ticker)
-                .servers(b.replicas.keySet()), b.scheduleHealthChecks)
-                .build();
+        this.primaryPool = RoutingPools.primary(b, primaryCheck);
+        this.replicaPool = RoutingPools.replicas(b, replicaCheck);
         topology.start();
         this.mbean = RoutingMBean.register(this);
         log.info("{}: routing to primary {} and {} replicas {} with {}, maxLag={}, readFromPrimaryWhenNoReplicas={}, {},"
@@ -162,10 +123,6 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     private DataSource dataSourceOf(String id) {
         Node n = nodes.get(id);
         return n == null ? null : n.dataSource;
-    }
-
-    private static ActiveHealth active(JdbcHealthCheck check, ReplicaRoutingDataSourceBuilder b) {
-        return ActiveHealth.custom(check).interval(b.checkInterval).timeout(b.checkTimeout).rise(b.rise).fall(b.fall).build();
     }
 
     /**
@@ -266,19 +223,15 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return PoolView.of(primaryPool);
     }
 
-    /** Probes on the pool's own schedule, or only on {@link #checkHealthNow()} (lb4j's internal test hook). */
-    private static PoolBuilder scheduled(PoolBuilder builder, boolean schedule) {
-        return schedule ? builder : PoolInternals.manualHealthChecks(builder);
-    }
-
     /**
      * Runs one round of role probes (primary discovery, split brain) and of health probes on every node now
-     * and applies the results (failover, rise/fall). Not API: tests reach it through {@link JdbcInternals}.
+     * and applies the results (failover, rise/fall). Not API: tests reach it through
+     * {@link io.lb4j.jdbc.internal.JdbcInternals}.
      */
     void checkHealthNow() {
         topology.probeNow();
-        PoolInternals.checkHealthNow(primaryPool);
-        PoolInternals.checkHealthNow(replicaPool);
+        RoutingPools.checkHealthNow(primaryPool);
+        RoutingPools.checkHealthNow(replicaPool);
     }
 
     /** Adds a replica at runtime under {@code server.id()}; it takes reads at once. */
