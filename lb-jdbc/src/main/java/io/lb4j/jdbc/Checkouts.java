@@ -1,7 +1,6 @@
 package io.lb4j.jdbc;
 
 import io.lb4j.api.Lease;
-import io.lb4j.jdbc.ReplicaRoutingDataSource.Node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

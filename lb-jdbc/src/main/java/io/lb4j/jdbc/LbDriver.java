@@ -1,29 +1,20 @@
 package io.lb4j.jdbc;
 
-import io.lb4j.api.Server;
-import io.lb4j.pool.PassiveHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A JDBC driver for {@code jdbc:lb:} URLs: read-write work on the primary, read-only work balanced over
@@ -95,7 +86,6 @@ import java.util.regex.Pattern;
  *   <tr><td>lb.rise / lb.fall</td><td>2 / 3</td><td>passed / failed probes that restore / eject a node</td></tr>
  *   <tr><td>lb.maxFails / lb.failTimeout</td><td>1 / 10s</td><td>nginx passive health on connection failures (0 = off)</td></tr>
  *   <tr><td>lb.maxEjectionPercent</td><td>100</td><td>largest share of replicas health checking may eject</td></tr>
- *   <tr><td>lb.scheduleHealthChecks</td><td>true</td><td>false: probes only run on {@code checkHealthNow()}</td></tr>
  *   <tr><td>lb.name</td><td>lb:primary host:port</td><td>name in logs, of the JMX bean
  *       ({@code io.lb4j.jdbc:type=Routing,name="..."}) and for {@link ReplicaRoutingDataSource#byName}</td></tr>
  *   <tr><td>lb.failover</td><td>true</td><td>probe every node's role ({@code @@global.read_only}, replication
@@ -120,7 +110,8 @@ import java.util.regex.Pattern;
 public final class LbDriver implements Driver {
     private static final Logger log = LoggerFactory.getLogger(LbDriver.class);
     private static final Map<Key, ReplicaRoutingDataSource> ROUTINGS = new ConcurrentHashMap<>();
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    /** Set by {@code JdbcInternals.driverManualHealthChecks} (tests): routings built from now on probe only by hand. */
+    static volatile boolean manualHealthChecks;
 
     static {
         try {
@@ -130,14 +121,11 @@ public final class LbDriver implements Driver {
         }
     }
 
-    /** Options this driver knows. */
-    static final List<String> OPTIONS = List.of("lb.strategy", "lb.maxLag", "lb.replicationCheck",
-            "lb.readFromPrimaryWhenNoReplicas", "lb.readYourWrites", "lb.readYourWritesScope", "lb.readYourWritesTimeout",
-            "lb.checkInterval", "lb.checkTimeout", "lb.rise", "lb.fall", "lb.maxFails", "lb.failTimeout",
-            "lb.maxEjectionPercent", "lb.scheduleHealthChecks", "lb.name", "lb.failover", "lb.readsWhenPrimaryDown");
-
-    /** Keyed by URL and properties; its toString never shows them (they hold the password). */
-    private record Key(String url, Map<String, String> properties) {
+    /**
+     * Keyed by URL, properties and whether probes run by hand (tests); its toString never shows the URL's or
+     * the properties' secrets.
+     */
+    private record Key(String url, Map<String, String> properties, boolean manualHealthChecks) {
         @Override
         public String toString() {
             return "Key[" + LbUrl.safe(url) + "]";
@@ -163,7 +151,7 @@ public final class LbDriver implements Driver {
 
     /**
      * The routing data source this driver uses for {@code url} and {@code info} (built on first use):
-     * stats, live membership, {@code checkHealthNow()}.
+     * stats, live membership, {@code setPrimary}.
      */
     public static ReplicaRoutingDataSource dataSource(String url, Properties info) throws SQLException {
         if (!LbUrl.accepts(url)) {
@@ -175,7 +163,8 @@ public final class LbDriver implements Driver {
                 props.put(k, info.getProperty(k));
             }
         }
-        Key key = new Key(url, props);
+        boolean manual = manualHealthChecks;
+        Key key = new Key(url, props, manual);
         ReplicaRoutingDataSource ds = ROUTINGS.get(key);
         if (ds != null && !ds.isClosed()) {
             return ds;
@@ -183,7 +172,9 @@ public final class LbDriver implements Driver {
         synchronized (ROUTINGS) {
             ds = ROUTINGS.get(key);
             if (ds == null || ds.isClosed()) {
-                ds = build(LbUrl.parse(url, info));
+                LbUrl parsed = LbUrl.parse(url, info);
+                ds = LbOptions.build(parsed, manual);
+                log.info("jdbc:lb: built {} for {}", ds.name(), parsed);
                 ROUTINGS.put(key, ds);
             }
             return ds;
@@ -200,223 +191,10 @@ public final class LbDriver implements Driver {
         }
     }
 
-    static ReplicaRoutingDataSource build(LbUrl url) throws SQLException {
-        Map<String, String> o = url.lbOptions;
-        for (String k : o.keySet()) {
-            if (!OPTIONS.contains(k)) {
-                throw LbUrl.bad("unknown option " + k + "; known: " + OPTIONS);
-            }
-        }
-        ReplicaRoutingDataSource.Builder b = ReplicaRoutingDataSource.builder().retainPhysicalConnections(true);
-        LbUrl.Host primary = url.hosts.get(0);
-        String name = o.getOrDefault("lb.name", "lb:" + primary.address());
-        apply("lb.name", name, () -> b.name(name));
-        String strategy = o.getOrDefault("lb.strategy", Strategies4Jdbc.DEFAULT);
-        apply("lb.strategy", strategy, () -> b.strategy(Strategies4Jdbc.byName(strategy)));
-        if (o.containsKey("lb.maxLag")) {
-            String v = o.get("lb.maxLag");
-            Duration d = v.equalsIgnoreCase("off") || v.equalsIgnoreCase("none") ? null : duration("lb.maxLag", v);
-            apply("lb.maxLag", v, () -> b.maxLag(d));
-        }
-        if (o.containsKey("lb.replicationCheck")) {
-            b.replicationCheck(bool("lb.replicationCheck", o.get("lb.replicationCheck")));
-        }
-        if (o.containsKey("lb.readFromPrimaryWhenNoReplicas")) {
-            b.readFromPrimaryWhenNoReplicas(bool("lb.readFromPrimaryWhenNoReplicas", o.get("lb.readFromPrimaryWhenNoReplicas")));
-        }
-        b.readYourWrites(readYourWrites(o));
-        durationOption(o, "lb.checkInterval", b::checkInterval);
-        durationOption(o, "lb.checkTimeout", b::checkTimeout);
-        intOption(o, "lb.rise", b::rise);
-        intOption(o, "lb.fall", b::fall);
-        intOption(o, "lb.maxEjectionPercent", b::maxEjectionPercent);
-        if (o.containsKey("lb.maxFails") || o.containsKey("lb.failTimeout")) {
-            int maxFails = o.containsKey("lb.maxFails") ? integer("lb.maxFails", o.get("lb.maxFails")) : PassiveHealth.DEFAULT_MAX_FAILS;
-            Duration failTimeout = o.containsKey("lb.failTimeout") ? duration("lb.failTimeout", o.get("lb.failTimeout"))
-                    : PassiveHealth.DEFAULT_FAIL_TIMEOUT;
-            apply("lb.maxFails/lb.failTimeout", maxFails + "/" + failTimeout, () -> b.passiveHealth(PassiveHealth.nginx(maxFails, failTimeout)));
-        }
-        if (o.containsKey("lb.scheduleHealthChecks")) {
-            b.scheduleHealthChecks(bool("lb.scheduleHealthChecks", o.get("lb.scheduleHealthChecks")));
-        }
-        if (o.containsKey("lb.failover")) {
-            b.failover(bool("lb.failover", o.get("lb.failover")));
-        }
-        if (o.containsKey("lb.readsWhenPrimaryDown")) {
-            String v = o.get("lb.readsWhenPrimaryDown");
-            ReadsWhenPrimaryDown policy = call("lb.readsWhenPrimaryDown", v, () -> ReadsWhenPrimaryDown.parse(v));
-            b.readsWhenPrimaryDown(policy);
-        }
-        Properties props = new Properties();
-        props.putAll(url.driverProperties);
-        if (props.getProperty("connectTimeout") == null) {
-            props.setProperty("connectTimeout", "10000");
-        }
-        for (LbUrl.Host h : url.hosts) {
-            Server server = Server.builder(h.host(), h.port()).build();
-            DataSource node = new DriverNodeDataSource(url.nodeUrl(h), props);
-            if (h.primary()) {
-                b.primary(server, node);
-            } else {
-                b.replica(server, node);
-            }
-        }
-        ReplicaRoutingDataSource ds = b.build();
-        log.info("jdbc:lb: built {} for {}", ds.name(), url);
-        return ds;
-    }
-
-    private interface Setter {
-        void run();
-    }
-
-    private static void apply(String option, String value, Setter setter) throws SQLException {
-        try {
-            setter.run();
-        } catch (RuntimeException e) {
-            // not only IllegalArgumentException: no ArithmeticException or NullPointerException of the
-            // configuration code may escape connect(); the message names the option (values of lb.*
-            // options are not secrets)
-            throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
-        }
-    }
-
-    private interface DurationSetter {
-        void set(Duration d);
-    }
-
-    private interface IntSetter {
-        void set(int i);
-    }
-
-    private static void durationOption(Map<String, String> o, String option, DurationSetter setter) throws SQLException {
-        if (o.containsKey(option)) {
-            Duration d = duration(option, o.get(option));
-            apply(option, o.get(option), () -> setter.set(d));
-        }
-    }
-
-    private static void intOption(Map<String, String> o, String option, IntSetter setter) throws SQLException {
-        if (o.containsKey(option)) {
-            int i = integer(option, o.get(option));
-            apply(option, o.get(option), () -> setter.set(i));
-        }
-    }
-
-    private static ReadYourWrites readYourWrites(Map<String, String> o) throws SQLException {
-        String mode = o.getOrDefault("lb.readYourWrites", "off");
-        ReadYourWrites ryw;
-        if (mode.equalsIgnoreCase("off") || mode.equalsIgnoreCase("false")) {
-            ryw = ReadYourWrites.off();
-        } else if (mode.equalsIgnoreCase("session") || mode.equalsIgnoreCase("gtid")) {
-            String t = o.get("lb.readYourWritesTimeout");
-            Duration wait = t == null ? ReadYourWrites.DEFAULT_GTID_WAIT : duration("lb.readYourWritesTimeout", t);
-            ryw = call("lb.readYourWritesTimeout", t, () -> ReadYourWrites.gtid(wait));
-        } else {
-            Duration window = duration("lb.readYourWrites", mode, "off, session, or a window such as 2s");
-            ryw = call("lb.readYourWrites", mode, () -> ReadYourWrites.timeWindow(window));
-        }
-        String scope = o.get("lb.readYourWritesScope");
-        if (scope != null) {
-            ReadYourWrites.Scope s;
-            switch (scope.toLowerCase(Locale.ROOT)) {
-                case "connection":
-                case "session":
-                    s = ReadYourWrites.Scope.CONNECTION;
-                    break;
-                case "thread":
-                    s = ReadYourWrites.Scope.THREAD;
-                    break;
-                default:
-                    throw LbUrl.bad("lb.readYourWritesScope=" + scope + " is invalid: allowed connection or thread");
-            }
-            ryw = ryw.scope(s);
-        }
-        if (o.containsKey("lb.readYourWritesTimeout") && ryw.mode() != ReadYourWrites.Mode.GTID) {
-            throw LbUrl.bad("lb.readYourWritesTimeout is only valid with lb.readYourWrites=session");
-        }
-        return ryw;
-    }
-
-    private interface Factory<T> {
-        T get();
-    }
-
-    private static <T> T call(String option, String value, Factory<T> f) throws SQLException {
-        try {
-            return f.get();
-        } catch (RuntimeException e) {
-            // not only IllegalArgumentException: no ArithmeticException or NullPointerException of the
-            // configuration code may escape connect(); the message names the option (values of lb.*
-            // options are not secrets)
-            throw new SQLException(option + "=" + value + " is invalid: " + e.getMessage(), "HY024", e);
-        }
-    }
-
-    static Duration duration(String option, String value) throws SQLException {
-        return duration(option, value, "a duration such as 500ms, 5s, 2m, 1h or PT5S");
-    }
-
-    /** The longest duration any {@code lb.*} option accepts. */
-    static final Duration MAX_DURATION = Duration.ofDays(1);
-
-    private static Duration duration(String option, String value, String allowed) throws SQLException {
-        Duration d = parseDuration(option, value, allowed);
-        if (d.isNegative() || d.compareTo(MAX_DURATION) > 0) {
-            throw LbUrl.bad(option + "=" + value + " is out of range: allowed 0 to " + MAX_DURATION + " (1 day)");
-        }
-        return d;
-    }
-
-    private static Duration parseDuration(String option, String value, String allowed) throws SQLException {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        Matcher m = DURATION.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            switch (unit) {
-                case "ms":
-                    return Duration.ofMillis(n);
-                case "m":
-                    return Duration.ofMinutes(n);
-                case "h":
-                    return Duration.ofHours(n);
-                default:
-                    return Duration.ofSeconds(n);
-            }
-        }
-        if (v.startsWith("pt") || v.startsWith("p")) {
-            try {
-                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-            } catch (RuntimeException e) {
-                // fall through
-            }
-        }
-        throw LbUrl.bad(option + "=" + value + " is invalid: allowed " + allowed + ", from 0 to 1 day");
-    }
-
-    static boolean bool(String option, String value) throws SQLException {
-        if ("true".equalsIgnoreCase(value)) {
-            return true;
-        }
-        if ("false".equalsIgnoreCase(value)) {
-            return false;
-        }
-        throw LbUrl.bad(option + "=" + value + " is invalid: allowed true or false");
-    }
-
-    static int integer(String option, String value) throws SQLException {
-        try {
-            return Integer.parseInt(Objects.requireNonNull(value).trim());
-        } catch (RuntimeException e) {
-            throw LbUrl.bad(option + "=" + value + " is invalid: allowed a whole number");
-        }
-    }
-
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
         List<DriverPropertyInfo> list = new ArrayList<>();
-        for (String o : OPTIONS) {
+        for (String o : LbOptions.OPTIONS) {
             DriverPropertyInfo p = new DriverPropertyInfo(o, info == null ? null : info.getProperty(o));
             p.required = false;
             list.add(p);
@@ -442,83 +220,5 @@ public final class LbDriver implements Driver {
     @Override
     public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
         throw new SQLFeatureNotSupportedException("lb4j logs through slf4j");
-    }
-
-    /**
-     * One node reached through {@link DriverManager}: a connection per call, no pooling. Its
-     * {@code toString()} shows the node URL, never the properties.
-     */
-    static final class DriverNodeDataSource implements DataSource {
-        private final String url;
-        private final Properties properties;
-
-        DriverNodeDataSource(String url, Properties properties) {
-            this.url = url;
-            this.properties = properties;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            Driver driver;
-            try {
-                driver = DriverManager.getDriver(url);
-            } catch (SQLException e) {
-                String artifact = url.startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc:mariadb-java-client" : "com.mysql:mysql-connector-j";
-                throw new SQLException("no JDBC driver for " + url + " on the class path; add " + artifact, "08001", e);
-            }
-            Connection c = driver.connect(url, properties);
-            if (c == null) {
-                throw new SQLException("the driver " + driver.getClass().getName() + " refused " + url, "08001");
-            }
-            return c;
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException("credentials come from the jdbc:lb: URL");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-            // slf4j
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            // connectTimeout property
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException("slf4j");
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            if (iface != null && iface.isInstance(this)) {
-                return iface.cast(this);
-            }
-            throw new SQLException("not a wrapper for " + iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return iface != null && iface.isInstance(this);
-        }
-
-        @Override
-        public String toString() {
-            return "DriverNodeDataSource[" + url + "]";
-        }
     }
 }

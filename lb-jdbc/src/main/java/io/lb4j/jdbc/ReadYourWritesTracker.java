@@ -1,6 +1,6 @@
 package io.lb4j.jdbc;
 
-import io.lb4j.jdbc.ReplicaRoutingDataSource.WriteMark;
+import io.lb4j.jdbc.ReadYourWritesShared.WriteMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +27,7 @@ final class ReadYourWritesTracker {
     }
 
     private WriteMark currentMark() {
-        return ds.readYourWrites.scope() == ReadYourWrites.Scope.THREAD ? ds.threadMark() : mark;
+        return ds.readYourWrites.scope() == ReadYourWrites.Scope.THREAD ? ds.readYourWritesShared.threadMark() : mark;
     }
 
     /** Whether the next read must go to the primary: a write committed within the time window. */
@@ -52,7 +52,7 @@ final class ReadYourWritesTracker {
 
     /** Waits (at most the configured wait) until {@code h}'s replica applied {@code gtid}; false when it had not. */
     boolean waitForGtid(NodeConnection h, String gtid) throws SQLException {
-        boolean maria = ds.isMariaDb(h.physical);
+        boolean maria = ds.readYourWritesShared.isMariaDb(h.physical);
         String sql = maria ? "SELECT MASTER_GTID_WAIT(?, ?)" : "SELECT WAIT_FOR_EXECUTED_GTID_SET(?, ?)";
         double seconds = ds.readYourWrites.duration().toMillis() / 1000.0;
         try (PreparedStatement ps = h.physical.prepareStatement(sql)) {
@@ -83,7 +83,7 @@ final class ReadYourWritesTracker {
         if (ryw.mode() == ReadYourWrites.Mode.GTID) {
             long t0 = System.nanoTime();
             try (Statement st = h.physical.createStatement();
-                 ResultSet rs = st.executeQuery(ds.isMariaDb(h.physical) ? "SELECT @@last_gtid" : "SELECT @@GLOBAL.gtid_executed")) {
+                 ResultSet rs = st.executeQuery(ds.readYourWritesShared.isMariaDb(h.physical) ? "SELECT @@last_gtid" : "SELECT @@GLOBAL.gtid_executed")) {
                 gtid = rs.next() ? rs.getString(1) : null;
             } catch (SQLException e) {
                 log.debug("{}: could not read the GTID of a write: {}", ds.name, Errors.describe(e));
@@ -91,13 +91,13 @@ final class ReadYourWritesTracker {
                 h.busyNanos += System.nanoTime() - t0;
             }
             if (gtid == null || gtid.isBlank()) {
-                ds.warnNoGtid();
+                ds.readYourWritesShared.warnNoGtid();
                 return;
             }
         }
         WriteMark m = new WriteMark(gtid, ds.ticker.read());
         if (ryw.scope() == ReadYourWrites.Scope.THREAD) {
-            ds.setThreadMark(m);
+            ds.readYourWritesShared.setThreadMark(m);
         } else {
             mark = m;
         }

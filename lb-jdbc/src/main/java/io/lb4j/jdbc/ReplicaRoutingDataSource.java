@@ -1,16 +1,11 @@
 package io.lb4j.jdbc;
 
-import io.lb4j.algorithms.RoundRobin;
 import io.lb4j.api.EndpointStats;
 import io.lb4j.api.Server;
 import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
 import io.lb4j.pool.ActiveHealth;
 import io.lb4j.pool.LoadBalancingPool;
-import io.lb4j.pool.PoolBuilder;
-import io.lb4j.pool.internal.PoolInternals;
-import io.lb4j.pool.PassiveHealth;
-import io.lb4j.pool.PoolConfig;
 import io.lb4j.pool.PoolView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +18,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,12 +46,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       replication threads stop, or whose lag exceeds {@code maxLag}, is ineligible until it recovers
  *       (the pool's rise/fall). A replica that fails to connect is skipped and another one tried at once,
  *       so callers do not see the failure.</li>
- *   <li>With no eligible replica, reads go to the primary ({@link Builder#readFromPrimaryWhenNoReplicas})
+ *   <li>With no eligible replica, reads go to the primary ({@link ReplicaRoutingDataSourceBuilder#readFromPrimaryWhenNoReplicas})
  *       or fail with an {@link SQLException} saying why. With the primary down, read-only work continues on
  *       the replicas (a replica whose IO thread only reconnects stays readable, see
  *       {@link ReadsWhenPrimaryDown}) and read-write work fails with an {@link SQLException} naming the
  *       primary's host and port.</li>
- *   <li>Who is primary is the {@link Topology}'s to say ({@link Builder#failover}, default on): every node's
+ *   <li>Who is primary is the {@link Topology}'s to say ({@link ReplicaRoutingDataSourceBuilder#failover}, default on): every node's
  *       role is probed, writes follow a replica promoted while the primary is unreachable or read-only when it
  *       is the only writable node that does not replicate, and two such nodes are split brain: writes fail
  *       with an {@link SQLException} saying so. {@link #setPrimary(String)} switches by hand.</li>
@@ -93,52 +87,19 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     final ReadYourWrites readYourWrites;
     final Ticker ticker;
     final boolean retainPhysicalConnections;
-    private final ThreadLocal<WriteMark> threadMark = new ThreadLocal<>();
-    private volatile Boolean mariadb;
-    private volatile boolean warnedNoGtid;
+    final ReadYourWritesShared readYourWritesShared;
     private volatile boolean closed;
 
-    /** One database node; its role is the {@link Topology}'s to say. Immutable. */
-    static final class Node {
-        final Server server;
-        final DataSource dataSource;
-
-        Node(Server server, DataSource dataSource) {
-            this.server = server;
-            this.dataSource = dataSource;
-        }
-
-        String name() {
-            return server.id();
-        }
-
-        /** {@code 'name' (host:port)} */
-        String label() {
-            return "'" + server.id() + "' (" + server.address() + ")";
-        }
-
-        /** {@code primary 'name' (host:port)} or {@code replica 'name' (host:port)} */
-        String describe(boolean asPrimary) {
-            return (asPrimary ? "primary " : "replica ") + label();
-        }
+    static {
+        InternalsBridge.install();
     }
 
-    /** A committed write that later reads must see. Immutable. */
-    static final class WriteMark {
-        final String gtid;
-        final long nanoTime;
-
-        WriteMark(String gtid, long nanoTime) {
-            this.gtid = gtid;
-            this.nanoTime = nanoTime;
-        }
-    }
-
-    private ReplicaRoutingDataSource(Builder b) {
+    ReplicaRoutingDataSource(ReplicaRoutingDataSourceBuilder b) {
         this.name = b.name;
         this.readFromPrimaryWhenNoReplicas = b.readFromPrimaryWhenNoReplicas;
         this.readYourWrites = b.readYourWrites;
         this.ticker = b.ticker;
+        this.readYourWritesShared = new ReadYourWritesShared(name);
         this.retainPhysicalConnections = b.retainPhysicalConnections;
         Node primary = new Node(b.primaryServer, b.primaryDataSource);
         nodes.put(primary.name(), primary);
@@ -149,26 +110,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         this.topology = new Topology(this, primary, b.failover, b.checkInterval, b.checkTimeout, b.scheduleHealthChecks);
         this.replicaCheck = new JdbcHealthCheck(name, this::dataSourceOf, b.replicationCheck, b.maxLag, ticker,
                 topology::primaryDown, b.readsWhenPrimaryDown);
-        this.primaryPool = scheduled(LoadBalancingPool.builder(name + "-primary")
-                .strategy(new RoundRobin())
-                .config(PoolConfig.custom()
-                        .passiveHealth(PassiveHealth.disabled())
-                        .maxEjectionPercent(100)
-                        .activeHealth(active(primaryCheck, b))
-                        .build())
-                .ticker(ticker)
-                .server(b.primaryServer), b.scheduleHealthChecks)
-                .build();
-        this.replicaPool = scheduled(LoadBalancingPool.builder(name + "-replicas")
-                .strategy(b.strategy)
-                .config(PoolConfig.custom()
-                        .passiveHealth(b.passiveHealth)
-                        .maxEjectionPercent(b.maxEjectionPercent)
-                        .activeHealth(active(replicaCheck, b))
-                        .build())
-                .ticker(ticker)
-                .servers(b.replicas.keySet()), b.scheduleHealthChecks)
-                .build();
+        this.primaryPool = RoutingPools.primary(b, primaryCheck);
+        this.replicaPool = RoutingPools.replicas(b, replicaCheck);
         topology.start();
         this.mbean = RoutingMBean.register(this);
         log.info("{}: routing to primary {} and {} replicas {} with {}, maxLag={}, readFromPrimaryWhenNoReplicas={}, {},"
@@ -182,13 +125,12 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return n == null ? null : n.dataSource;
     }
 
-    private static ActiveHealth active(JdbcHealthCheck check, Builder b) {
-        return ActiveHealth.custom(check).interval(b.checkInterval).timeout(b.checkTimeout).rise(b.rise).fall(b.fall).build();
-    }
-
-    /** A builder; {@link Builder#primary(DataSource)} and {@link Builder#strategy(Strategy)} are required. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * A builder; {@link ReplicaRoutingDataSourceBuilder#primary(DataSource)} and
+     * {@link ReplicaRoutingDataSourceBuilder#strategy(Strategy)} are required.
+     */
+    public static ReplicaRoutingDataSourceBuilder builder() {
+        return new ReplicaRoutingDataSourceBuilder();
     }
 
     // ------------------------------------------------------------------ DataSource
@@ -255,7 +197,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     // ------------------------------------------------------------------ operations
 
     /**
-     * The open routing named {@code name} ({@code lb.name} for a {@code jdbc:lb:} URL, {@link Builder#name} otherwise),
+     * The open routing named {@code name} ({@code lb.name} for a {@code jdbc:lb:} URL, {@link ReplicaRoutingDataSourceBuilder#name} otherwise),
      * without credentials: what a HikariCP pool over a {@code jdbc:lb:} URL routes through. The same routing is
      * on the platform MBean server as {@code io.lb4j.jdbc:type=Routing,name="<name>"} ({@link RoutingMXBean}).
      */
@@ -281,19 +223,15 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         return PoolView.of(primaryPool);
     }
 
-    /** Probes on the pool's own schedule, or only on {@link #checkHealthNow()} (lb4j's internal test hook). */
-    private static PoolBuilder scheduled(PoolBuilder builder, boolean schedule) {
-        return schedule ? builder : PoolInternals.manualHealthChecks(builder);
-    }
-
     /**
      * Runs one round of role probes (primary discovery, split brain) and of health probes on every node now
-     * and applies the results (failover, rise/fall).
+     * and applies the results (failover, rise/fall). Not API: tests reach it through
+     * {@link io.lb4j.jdbc.internal.JdbcInternals}.
      */
-    public void checkHealthNow() {
+    void checkHealthNow() {
         topology.probeNow();
-        PoolInternals.checkHealthNow(primaryPool);
-        PoolInternals.checkHealthNow(replicaPool);
+        RoutingPools.checkHealthNow(primaryPool);
+        RoutingPools.checkHealthNow(replicaPool);
     }
 
     /** Adds a replica at runtime under {@code server.id()}; it takes reads at once. */
@@ -313,7 +251,7 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
 
     /** Adds a replica named {@code name} (host {@code name}, port 3306 for display). */
     public void addReplica(String replicaName, DataSource dataSource) {
-        addReplica(Builder.displayServer(replicaName), dataSource);
+        addReplica(ReplicaRoutingDataSourceBuilder.displayServer(replicaName), dataSource);
     }
 
     /**
@@ -467,258 +405,8 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
         }
     }
 
-    // ------------------------------------------------------------------ for RoutingConnection
-
     /** The node named {@code id} (primary or replica), or null. */
     Node node(String id) {
         return nodes.get(id);
-    }
-
-    WriteMark threadMark() {
-        return threadMark.get();
-    }
-
-    void setThreadMark(WriteMark mark) {
-        threadMark.set(mark);
-    }
-
-    boolean isMariaDb(Connection physical) throws SQLException {
-        Boolean m = mariadb;
-        if (m == null) {
-            String version = physical.getMetaData().getDatabaseProductVersion();
-            String product = physical.getMetaData().getDatabaseProductName();
-            m = (version != null && version.contains("MariaDB")) || (product != null && product.contains("MariaDB"));
-            mariadb = m;
-        }
-        return m;
-    }
-
-    void warnNoGtid() {
-        if (!warnedNoGtid) {
-            warnedNoGtid = true;
-            log.warn("{}: readYourWrites=session but the primary reported no GTID after a write (binary log or GTIDs off?);"
-                    + " reads after writes are not guaranteed to see them", name);
-        }
-    }
-
-    /**
-     * Builds a {@link ReplicaRoutingDataSource}. Every setter validates at once and names the property.
-     * Not thread-safe.
-     */
-    public static final class Builder {
-        private String name = "lb4j-jdbc";
-        private Server primaryServer;
-        private DataSource primaryDataSource;
-        private final Map<Server, DataSource> replicas = new LinkedHashMap<>();
-        private Strategy strategy;
-        private Duration maxLag = DEFAULT_MAX_LAG;
-        private boolean replicationCheck = true;
-        private boolean readFromPrimaryWhenNoReplicas = true;
-        private ReadYourWrites readYourWrites = ReadYourWrites.off();
-        private Duration checkInterval = DEFAULT_CHECK_INTERVAL;
-        private Duration checkTimeout = DEFAULT_CHECK_TIMEOUT;
-        private int rise = ActiveHealth.DEFAULT_RISE;
-        private int fall = ActiveHealth.DEFAULT_FALL;
-        private PassiveHealth passiveHealth = PassiveHealth.ofDefaults();
-        private int maxEjectionPercent = 100;
-        private boolean scheduleHealthChecks = true;
-        private Ticker ticker = Ticker.system();
-        private boolean retainPhysicalConnections;
-        private boolean failover = true;
-        private ReadsWhenPrimaryDown readsWhenPrimaryDown = ReadsWhenPrimaryDown.SERVE_STALE;
-
-        private Builder() {
-        }
-
-        static Server displayServer(String nodeName) {
-            if (nodeName == null || nodeName.isBlank()) {
-                throw new IllegalArgumentException("node name must not be blank, was " + (nodeName == null ? null : "'" + nodeName + "'"));
-            }
-            // the name is free text and only the id; the host must be a DNS name (RFC 6761 reserves .invalid)
-            return Server.builder(io.lb4j.api.HostNames.isDnsName(nodeName) ? nodeName : "node.invalid", 3306).id(nodeName).build();
-        }
-
-        /** The name used in logs and pool names (default {@code lb4j-jdbc}). */
-        public Builder name(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank, was " + name);
-            }
-            this.name = name;
-            return this;
-        }
-
-        /** The primary, named {@code primary}. */
-        public Builder primary(DataSource dataSource) {
-            return primary(Builder.displayServer("primary"), dataSource);
-        }
-
-        /** The primary, with its name ({@code server.id()}) and address for display. */
-        public Builder primary(Server server, DataSource dataSource) {
-            checkArg("primary server", server);
-            checkArg("primary dataSource", dataSource);
-            this.primaryServer = server;
-            this.primaryDataSource = dataSource;
-            return this;
-        }
-
-        /** A replica named {@code name} (also its pool id). */
-        public Builder replica(String replicaName, DataSource dataSource) {
-            return replica(displayServer(replicaName), dataSource);
-        }
-
-        /** A replica; {@code server.id()} is its name, host/port are for display, weight counts for weighted strategies. */
-        public Builder replica(Server server, DataSource dataSource) {
-            checkArg("replica server", server);
-            checkArg("replica dataSource", dataSource);
-            for (Server s : replicas.keySet()) {
-                if (s.id().equals(server.id())) {
-                    throw new IllegalArgumentException("replica '" + server.id() + "' is configured twice");
-                }
-            }
-            replicas.put(server, dataSource);
-            return this;
-        }
-
-        /**
-         * The balancing strategy over the replicas (one instance per data source). Required. Key-based
-         * strategies (destination-hash, source-hash, lblc, lblcr) are refused: JDBC reads have no key.
-         */
-        public Builder strategy(Strategy strategy) {
-            checkArg("strategy", strategy);
-            Strategies4Jdbc.checkNotKeyBased(strategy);
-            this.strategy = strategy;
-            return this;
-        }
-
-        /** The largest acceptable replication lag, 0 to 1 day (whole seconds count); null for no limit. Default 30 s. */
-        public Builder maxLag(Duration maxLag) {
-            if (maxLag != null && (maxLag.isNegative() || maxLag.compareTo(Duration.ofDays(1)) > 0)) {
-                throw new IllegalArgumentException("maxLag must be in [0, 1d] or null (no limit), was " + maxLag);
-            }
-            this.maxLag = maxLag;
-            return this;
-        }
-
-        /** Whether the probe checks replication threads and lag (default true); false probes {@code SELECT 1} only. */
-        public Builder replicationCheck(boolean check) {
-            this.replicationCheck = check;
-            return this;
-        }
-
-        /** Whether reads go to the primary when no replica is eligible (default true); false fails them. */
-        public Builder readFromPrimaryWhenNoReplicas(boolean value) {
-            this.readFromPrimaryWhenNoReplicas = value;
-            return this;
-        }
-
-        /** Read-your-writes consistency (default off). */
-        public Builder readYourWrites(ReadYourWrites value) {
-            checkArg("readYourWrites", value);
-            this.readYourWrites = value;
-            return this;
-        }
-
-        /** Health probe interval, 1 ms to 1 day; default 2 s. */
-        public Builder checkInterval(Duration interval) {
-            ActiveHealth.custom((s, t) -> null).interval(interval);
-            this.checkInterval = interval;
-            return this;
-        }
-
-        /** Health probe timeout, 1 ms to 1 hour; default 1 s. */
-        public Builder checkTimeout(Duration timeout) {
-            ActiveHealth.custom((s, t) -> null).timeout(timeout);
-            this.checkTimeout = timeout;
-            return this;
-        }
-
-        /** Passed probes that restore a node, 1 to 1000; default 2. */
-        public Builder rise(int rise) {
-            ActiveHealth.custom((s, t) -> null).rise(rise);
-            this.rise = rise;
-            return this;
-        }
-
-        /** Failed probes that eject a node, 1 to 1000; default 3. */
-        public Builder fall(int fall) {
-            ActiveHealth.custom((s, t) -> null).fall(fall);
-            this.fall = fall;
-            return this;
-        }
-
-        /** Passive health for replicas (default nginx {@code max_fails=1 fail_timeout=10s}). */
-        public Builder passiveHealth(PassiveHealth passive) {
-            checkArg("passiveHealth", passive);
-            this.passiveHealth = passive;
-            return this;
-        }
-
-        /** The largest share of replicas health checking may eject, 0 to 100; default 100 (reads fall back to the primary). */
-        public Builder maxEjectionPercent(int percent) {
-            if (percent < 0 || percent > 100) {
-                throw new IllegalArgumentException("maxEjectionPercent must be in [0, 100], was " + percent);
-            }
-            this.maxEjectionPercent = percent;
-            return this;
-        }
-
-        /**
-         * Whether the routing discovers the primary by probing every node's role (default true): writes follow
-         * a promoted replica, and two writable nodes are refused as split brain (see {@link Topology}'s rules
-         * in the README). False keeps writes on the configured primary (or the one {@link #setPrimary} names).
-         */
-        public Builder failover(boolean value) {
-            this.failover = value;
-            return this;
-        }
-
-        /**
-         * What reads do while the primary is down and a replica's IO thread only reconnects (default
-         * {@link ReadsWhenPrimaryDown#SERVE_STALE}: the replicas keep serving what they applied).
-         */
-        public Builder readsWhenPrimaryDown(ReadsWhenPrimaryDown value) {
-            checkArg("readsWhenPrimaryDown", value);
-            this.readsWhenPrimaryDown = value;
-            return this;
-        }
-
-        /** Whether probes run on a schedule (default true); false runs them only on {@link #checkHealthNow()}. */
-        public Builder scheduleHealthChecks(boolean schedule) {
-            this.scheduleHealthChecks = schedule;
-            return this;
-        }
-
-        /** The clock for leases, health and read-your-writes windows; default {@link Ticker#system()}. */
-        public Builder ticker(Ticker ticker) {
-            checkArg("ticker", ticker);
-            this.ticker = ticker;
-            return this;
-        }
-
-        /**
-         * Whether a logical connection keeps the physical connections it used open (one per node) and reuses
-         * them, instead of closing them when it switches away. For node data sources that do not pool
-         * (DriverManager); the lease is still completed at each switch.
-         */
-        Builder retainPhysicalConnections(boolean retain) {
-            this.retainPhysicalConnections = retain;
-            return this;
-        }
-
-        /** @throws IllegalArgumentException when the primary or the strategy is missing */
-        public ReplicaRoutingDataSource build() {
-            if (primaryDataSource == null) {
-                throw new IllegalArgumentException("primary must be set for '" + name + "'");
-            }
-            if (strategy == null) {
-                throw new IllegalArgumentException("strategy must be set for '" + name + "'");
-            }
-            for (Server s : replicas.keySet()) {
-                if (s.id().equals(primaryServer.id())) {
-                    throw new IllegalArgumentException("replica '" + s.id() + "' has the primary's name");
-                }
-            }
-            return new ReplicaRoutingDataSource(this);
-        }
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The registry of open routings by name ({@link ReplicaRoutingDataSource#byName}) and their JMX beans
  * ({@link RoutingMXBean}). A second open routing with the same name is not registered (a WARN says so):
- * names are meant to be unique, set them with {@code lb.name} / {@code Builder.name}.
+ * names are meant to be unique, set them with {@code lb.name} / {@code ReplicaRoutingDataSourceBuilder.name}.
  *
  * <p>Thread-safe.
  */
@@ -86,7 +86,7 @@ final class RoutingMBean implements RoutingMXBean {
 
     @Override
     public String getPrimary() {
-        ReplicaRoutingDataSource.Node n = ds.topology.view().primary();
+        Node n = ds.topology.view().primary();
         return n.name() + " (" + n.server.address() + ")";
     }
 

@@ -3,7 +3,6 @@ package io.lb4j.jdbc;
 import io.lb4j.api.HealthEvent;
 import io.lb4j.api.HealthState;
 import io.lb4j.api.Server;
-import io.lb4j.jdbc.ReplicaRoutingDataSource.Node;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,9 @@
 package io.lb4j.jdbc;
 
+import io.lb4j.jdbc.internal.JdbcInternals;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -13,8 +16,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code lb.failover} and {@code lb.readsWhenPrimaryDown}: parsed, validated, named in errors. Needs no database. */
 class FailoverOptionsTest {
-    private static final String URL = "jdbc:lb:mysql://p.invalid:3306,r1.invalid:3307/db?user=app&password=TopSecret99"
-            + "&lb.scheduleHealthChecks=false";
+    private static final String URL = "jdbc:lb:mysql://p.invalid:3306,r1.invalid:3307/db?user=app&password=TopSecret99";
+
+    @BeforeAll
+    static void probesByHand() {
+        JdbcInternals.driverManualHealthChecks(true);
+    }
+
+    @AfterAll
+    static void probesOnScheduleAgain() {
+        JdbcInternals.driverManualHealthChecks(false);
+    }
 
     @AfterEach
     void tearDown() {

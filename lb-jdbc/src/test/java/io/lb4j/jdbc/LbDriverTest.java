@@ -2,7 +2,10 @@ package io.lb4j.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.lb4j.jdbc.internal.JdbcInternals;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LbDriverTest {
     private HikariDataSource hikari;
 
+    @BeforeAll
+    static void probesByHand() {
+        JdbcInternals.driverManualHealthChecks(true);
+    }
+
+    @AfterAll
+    static void probesOnScheduleAgain() {
+        JdbcInternals.driverManualHealthChecks(false);
+    }
+
     @BeforeEach
     void setUp() throws Exception {
         Cluster.require();
@@ -43,7 +56,7 @@ class LbDriverTest {
     private static String url(String lbOptions) {
         return "jdbc:lb:mysql://" + Cluster.HOST + ":" + Cluster.PRIMARY_PORT + "," + Cluster.HOST + ":" + Cluster.REPLICA1_PORT + ","
                 + Cluster.HOST + ":" + Cluster.REPLICA2_PORT + "/" + Cluster.DATABASE + "?" + Cluster.OPTIONS
-                + "&lb.scheduleHealthChecks=false" + (lbOptions.isEmpty() ? "" : "&" + lbOptions);
+                + (lbOptions.isEmpty() ? "" : "&" + lbOptions);
     }
 
     private static Map<Long, Integer> readOnlyServerIds(java.util.concurrent.Callable<Connection> source, int reads) throws Exception {
@@ -73,7 +86,7 @@ class LbDriverTest {
     void mariadbUrlsRunOverMariadbConnectorJ() throws Exception {
         String url = "jdbc:lb:mariadb://" + Cluster.HOST + ":" + Cluster.PRIMARY_PORT + "," + Cluster.HOST + ":"
                 + Cluster.REPLICA1_PORT + "," + Cluster.HOST + ":" + Cluster.REPLICA2_PORT + "/" + Cluster.DATABASE
-                + "?connectTimeout=2000&socketTimeout=15000&lb.scheduleHealthChecks=false&lb.strategy=rr";
+                + "?connectTimeout=2000&socketTimeout=15000&lb.strategy=rr";
         assertThat(readOnlyServerIds(() -> DriverManager.getConnection(url, Cluster.credentials()), 20))
                 .containsExactly(Map.entry(2L, 10), Map.entry(3L, 10));
         try (Connection c = DriverManager.getConnection(url, Cluster.credentials());

@@ -1,6 +1,9 @@
 package io.lb4j.jdbc;
 
+import io.lb4j.jdbc.internal.JdbcInternals;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,6 +21,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** URL and option handling of {@link LbDriver}; needs no database. */
 class LbDriverUrlTest {
     private static final String HOSTS = "jdbc:lb:mysql://p.example:3306,r1.example:3307,r2.example/db";
+
+    @BeforeAll
+    static void probesByHand() {
+        JdbcInternals.driverManualHealthChecks(true);
+    }
+
+    @AfterAll
+    static void probesOnScheduleAgain() {
+        JdbcInternals.driverManualHealthChecks(false);
+    }
 
     @AfterEach
     void closeRoutings() {
@@ -126,7 +139,7 @@ class LbDriverUrlTest {
             "lb.maxFails=-1|lb.maxFails/lb.failTimeout=-1",
             "lb.failTimeout=0s|lb.maxFails/lb.failTimeout",
             "lb.maxEjectionPercent=101|lb.maxEjectionPercent=101 is invalid",
-            "lb.scheduleHealthChecks=maybe|lb.scheduleHealthChecks=maybe is invalid",
+            "lb.scheduleHealthChecks=false|unknown option lb.scheduleHealthChecks",
             "lb.name=|lb.name= is invalid",
     })
     void badOptionsFailNamingTheOption(String query, String message) {
@@ -139,18 +152,18 @@ class LbDriverUrlTest {
 
     @Test
     void durationsAcceptUnitsBareSecondsAndIso() throws SQLException {
-        assertThat(LbDriver.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(LbDriver.duration("x", "5s")).isEqualTo(Duration.ofSeconds(5));
-        assertThat(LbDriver.duration("x", "7")).isEqualTo(Duration.ofSeconds(7));
-        assertThat(LbDriver.duration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(LbDriver.duration("x", "1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(LbDriver.duration("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(LbOptions.duration("x", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(LbOptions.duration("x", "5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(LbOptions.duration("x", "7")).isEqualTo(Duration.ofSeconds(7));
+        assertThat(LbOptions.duration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(LbOptions.duration("x", "1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(LbOptions.duration("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
     }
 
     @Test
     void validUrlBuildsARoutingWithoutTouchingTheNetworkAndHidesThePassword() throws SQLException {
         String url = "jdbc:lb:mysql://app:PwInUserInfo@p.invalid:3306,r1.invalid:3306/db?sslMode=DISABLED"
-                + "&lb.strategy=rr&lb.maxLag=5s&lb.readYourWrites=2s&lb.scheduleHealthChecks=false";
+                + "&lb.strategy=rr&lb.maxLag=5s&lb.readYourWrites=2s";
         ReplicaRoutingDataSource ds = LbDriver.dataSource(url, new Properties());
         assertThat(ds.replicaNames()).containsExactly("r1.invalid:3306");
         assertThat(ds.toString()).doesNotContain("PwInUserInfo").contains("p.invalid:3306");
@@ -160,15 +173,15 @@ class LbDriverUrlTest {
 
     @Test
     void primaryOnlyUrlIsAccepted() throws SQLException {
-        ReplicaRoutingDataSource ds = LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false", null);
+        ReplicaRoutingDataSource ds = LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db", null);
         assertThat(ds.replicaNames()).isEmpty();
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "jdbc:lb:mysql://app:s3cr?etPW@h1.invalid/db?lb.scheduleHealthChecks=false|s3cr",
-        "jdbc:lb:mysql://app:s3cr/etPW@h1.invalid/db?lb.scheduleHealthChecks=false|s3cr",
-        "jdbc:lb:mysql://app:s3cr@et@h1.invalid/db?lb.scheduleHealthChecks=false|s3cr",
+        "jdbc:lb:mysql://app:s3cr?etPW@h1.invalid/db?lb.strategy=rr|s3cr",
+        "jdbc:lb:mysql://app:s3cr/etPW@h1.invalid/db?lb.strategy=rr|s3cr",
+        "jdbc:lb:mysql://app:s3cr@et@h1.invalid/db?lb.strategy=rr|s3cr",
         "jdbc:lb:app:s3cret@h1/db?x=http://y|s3cret",
         "jdbc:lb:mysql://app:s3cret@h1.invalid:99999/db|s3cret",
         "jdbc:lb:mysql://app:s3cret@h1.invalid,,h2/db|s3cret",
@@ -226,7 +239,7 @@ class LbDriverUrlTest {
     })
     void hugeDurationsFailAsSqlExceptionNamingTheOptionNotArithmetic(String option) {
         String name = option.substring(option.lastIndexOf('&') + 1, option.lastIndexOf('='));
-        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false&" + option, null))
+        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?" + option, null))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining(name)
                 .hasMessageContaining("1 day")
@@ -235,13 +248,13 @@ class LbDriverUrlTest {
 
     @Test
     void oneDayIsTheLongestDurationAccepted() throws SQLException {
-        assertThat(LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.scheduleHealthChecks=false&lb.failTimeout=24h", null)).isNotNull();
+        assertThat(LbDriver.dataSource("jdbc:lb:mysql://p.invalid/db?lb.failTimeout=24h", null)).isNotNull();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"sh", "dh", "hash", "ip_hash", "lblc", "lblcr", "source-hash", "destination-hash", "LBLC"})
     void keyBasedStrategiesAreRefusedBecauseJdbcReadsHaveNoKey(String strategy) {
-        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid,r.invalid/db?lb.scheduleHealthChecks=false&lb.strategy="
+        assertThatThrownBy(() -> LbDriver.dataSource("jdbc:lb:mysql://p.invalid,r.invalid/db?lb.strategy="
                 + strategy, null))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("lb.strategy=" + strategy)

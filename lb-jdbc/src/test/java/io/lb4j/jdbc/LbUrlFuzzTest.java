@@ -1,6 +1,9 @@
 package io.lb4j.jdbc;
 
 import io.lb4j.api.HostNames;
+import io.lb4j.jdbc.internal.JdbcInternals;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,6 +40,16 @@ class LbUrlFuzzTest {
             "]", "(", ")", "address=(host=", "(type=primary)", "(port=1)", "[::1]", ":3306", ":0", "h3.invalid", "127.0.0.1",
             "lb.maxLag=5s", "lb.name=", "user=u", "jdbc:lb:", "mysql://", "mariadb://", " ", "\t", "\n", "\u0000", "\u00e9",
             "\u0663", "\uff10", "\ud800", "x".repeat(300));
+
+    @BeforeAll
+    static void probesByHand() {
+        JdbcInternals.driverManualHealthChecks(true);
+    }
+
+    @AfterAll
+    static void probesOnScheduleAgain() {
+        JdbcInternals.driverManualHealthChecks(false);
+    }
 
     @Test
     @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -89,9 +102,7 @@ class LbUrlFuzzTest {
             seen.append(u.nodeUrl(h)).append(h);
         }
         if (build) {
-            Properties info = new Properties();
-            info.setProperty("lb.scheduleHealthChecks", "false");
-            ReplicaRoutingDataSource ds = LbDriver.dataSource(url, info);
+            ReplicaRoutingDataSource ds = LbDriver.dataSource(url, new Properties());
             seen.insert(0, "built").append(ds).append(ds.name()).append(ds.replicaNames()).append(ds.stats());
         }
         return seen.toString();

@@ -1,6 +1,9 @@
 package io.lb4j.jdbc;
 
+import io.lb4j.jdbc.internal.JdbcInternals;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,15 +18,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The {@code jdbc:lb:} grammar of {@link LbUrlParser}; the exact cases of issue 10 (2 and 3) first. */
 class LbUrlParserTest {
 
+    @BeforeAll
+    static void probesByHand() {
+        JdbcInternals.driverManualHealthChecks(true);
+    }
+
+    @AfterAll
+    static void probesOnScheduleAgain() {
+        JdbcInternals.driverManualHealthChecks(false);
+    }
+
     @AfterEach
     void closeRoutings() {
         LbDriver.closeAll();
     }
 
     private static Properties noChecks() {
-        Properties p = new Properties();
-        p.setProperty("lb.scheduleHealthChecks", "false");
-        return p;
+        return new Properties();
     }
 
     @Test

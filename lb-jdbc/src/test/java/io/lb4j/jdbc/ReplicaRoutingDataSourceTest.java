@@ -7,6 +7,7 @@ import io.lb4j.algorithms.WeightedRoundRobin;
 import io.lb4j.api.HealthState;
 import io.lb4j.api.ManualTicker;
 import io.lb4j.api.Server;
+import io.lb4j.jdbc.internal.JdbcInternals;
 import io.lb4j.pool.PassiveHealth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@link ReplicaRoutingDataSource} against the real MariaDB cluster (primary server_id 1, replicas 2 and 3),
  * one HikariCP pool per node as a user would configure it. Failures are real: a replica or the primary is
  * reached through a loopback {@link TcpProxy} that the test closes, replication is stopped or delayed on a
- * replica (restored after each test). Health probes run on {@code checkHealthNow()}, never on a schedule.
+ * replica (restored after each test). Health probes run on {@code JdbcInternals.checkHealthNow}, never on a schedule.
  */
 class ReplicaRoutingDataSourceTest {
     private static final int REPLICA1_ID = 2;
@@ -81,20 +82,19 @@ class ReplicaRoutingDataSourceTest {
     }
 
     /** Primary and both replicas through Hikari pools, rotation, probes by hand with rise = fall = 1. */
-    private ReplicaRoutingDataSource.Builder routing(int primaryPort, int replica1Port, int replica2Port) {
-        return ReplicaRoutingDataSource.builder()
+    private ReplicaRoutingDataSourceBuilder routing(int primaryPort, int replica1Port, int replica2Port) {
+        return JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder())
                 .name("test")
                 .primary(Server.builder(Cluster.HOST, primaryPort).id("primary").build(), pool("primary", primaryPort))
                 .replica(Server.builder(Cluster.HOST, replica1Port).id("replica1").build(), pool("replica1", replica1Port))
                 .replica(Server.builder(Cluster.HOST, replica2Port).id("replica2").build(), pool("replica2", replica2Port))
                 .strategy(new Rotation())
-                .scheduleHealthChecks(false)
                 .checkTimeout(Duration.ofSeconds(2))
                 .rise(1)
                 .fall(1);
     }
 
-    private ReplicaRoutingDataSource.Builder routing() {
+    private ReplicaRoutingDataSourceBuilder routing() {
         return routing(PRIMARY_PORT, REPLICA1_PORT, REPLICA2_PORT);
     }
 
@@ -143,7 +143,7 @@ class ReplicaRoutingDataSourceTest {
     private void probeUntil(BooleanSupplier done, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            ds.checkHealthNow();
+            JdbcInternals.checkHealthNow(ds);
             if (done.getAsBoolean()) {
                 return;
             }
@@ -180,12 +180,11 @@ class ReplicaRoutingDataSourceTest {
 
     @Test
     void weightedReplicasGetReadsInProportionToTheirWeights() throws SQLException {
-        ds = ReplicaRoutingDataSource.builder()
+        ds = JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder())
                 .primary(pool("primary", PRIMARY_PORT))
                 .replica(Server.builder(Cluster.HOST, REPLICA1_PORT).id("replica1").weight(3).build(), pool("replica1", REPLICA1_PORT))
                 .replica(Server.builder(Cluster.HOST, REPLICA2_PORT).id("replica2").weight(1).build(), pool("replica2", REPLICA2_PORT))
                 .strategy(new WeightedRoundRobin())
-                .scheduleHealthChecks(false)
                 .build();
         // nginx smooth weighted round robin 3:1: every 4 picks are 3 and 1, so exactly 75 and 25 of 100
         assertThat(readOnlyServerIds(100)).containsExactly(Map.entry((long) REPLICA1_ID, 75), Map.entry((long) REPLICA2_ID, 25));
@@ -193,12 +192,11 @@ class ReplicaRoutingDataSourceTest {
 
     @Test
     void leastConnectionsSeesConnectionsHeldOnEachReplica() throws SQLException {
-        ds = ReplicaRoutingDataSource.builder()
+        ds = JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder())
                 .primary(pool("primary", PRIMARY_PORT))
                 .replica(Server.builder(Cluster.HOST, REPLICA1_PORT).id("replica1").weight(3).build(), pool("replica1", REPLICA1_PORT))
                 .replica(Server.builder(Cluster.HOST, REPLICA2_PORT).id("replica2").weight(1).build(), pool("replica2", REPLICA2_PORT))
                 .strategy(new WeightedLeastConnections())
-                .scheduleHealthChecks(false)
                 .build();
         List<Connection> held = new ArrayList<>();
         Map<Long, Integer> counts = new TreeMap<>();
@@ -326,18 +324,17 @@ class ReplicaRoutingDataSourceTest {
         assertThat(after).containsOnlyKeys((long) REPLICA2_ID);
         assertThat(ds.stats("replica1").failures()).isGreaterThanOrEqualTo(1);
         assertThat(ds.stats("replica1").state()).isEqualTo(HealthState.EJECTED);
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         assertThat(ds.stats("replica1").state()).isEqualTo(HealthState.EJECTED);
     }
 
     @Test
     void exhaustedNodePoolSpillsToAnotherReplicaWithoutEjectingIt() throws Exception {
-        ds = ReplicaRoutingDataSource.builder()
+        ds = JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder())
                 .primary(pool("primary", PRIMARY_PORT))
                 .replica(Server.builder(Cluster.HOST, REPLICA1_PORT).id("replica1").build(), own(Cluster.pool("replica1", REPLICA1_PORT, 1)))
                 .replica(Server.builder(Cluster.HOST, REPLICA2_PORT).id("replica2").build(), pool("replica2", REPLICA2_PORT))
                 .strategy(new Rotation())
-                .scheduleHealthChecks(false)
                 .build();
         try (Connection a = ds.getConnection(); Connection b = ds.getConnection(); Connection c = ds.getConnection()) {
             a.setReadOnly(true);
@@ -374,7 +371,7 @@ class ReplicaRoutingDataSourceTest {
         touchedReplication = true;
         ds = routing().build();
         Cluster.execute(REPLICA2_PORT, "STOP SLAVE");
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         assertThat(ds.stats("replica2").state()).isEqualTo(HealthState.EJECTED);
         assertThat(ds.stats("replica2").lagSeconds()).isEqualTo(-1);
         assertThat(readOnlyServerIds(10)).containsExactly(Map.entry((long) REPLICA1_ID, 10));
@@ -387,7 +384,7 @@ class ReplicaRoutingDataSourceTest {
     void laggingReplicaIsExcludedBeyondMaxLagAndReadmittedWhenItCatchesUp() throws Exception {
         touchedReplication = true;
         ds = routing().maxLag(Duration.ofSeconds(1)).build();
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         assertThat(ds.stats("replica2").state()).isEqualTo(HealthState.UP);
         assertThat(ds.stats("replica2").lagSeconds()).isZero();
         Cluster.delayReplication(REPLICA2_PORT, 4);
@@ -411,7 +408,7 @@ class ReplicaRoutingDataSourceTest {
         p1.close();
         p2.close();
         assertThat(readOnlyServerIds(10)).containsExactly(Map.entry((long) PRIMARY_ID, 10));
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         assertThat(ds.stats("replica1").state()).isEqualTo(HealthState.EJECTED);
         assertThat(ds.stats("replica2").state()).isEqualTo(HealthState.EJECTED);
         assertThat(readOnlyServerIds(5)).containsExactly(Map.entry((long) PRIMARY_ID, 5));
@@ -424,7 +421,7 @@ class ReplicaRoutingDataSourceTest {
         ds = routing(PRIMARY_PORT, p1.port(), p2.port()).readFromPrimaryWhenNoReplicas(false).build();
         p1.close();
         p2.close();
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         try (Connection c = ds.getConnection()) {
             c.setReadOnly(true);
             assertThatThrownBy(() -> serverId(c)).isInstanceOf(SQLException.class)
@@ -449,7 +446,7 @@ class ReplicaRoutingDataSourceTest {
                     .hasMessageNotContaining(Cluster.PASSWORD)
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).startsWith("08"));
         }
-        ds.checkHealthNow(); // the probe marks it down: writes now fail at once, saying so
+        JdbcInternals.checkHealthNow(ds); // the probe marks it down: writes now fail at once, saying so
         assertThat(ds.stats("primary").state()).isEqualTo(HealthState.EJECTED);
         try (Connection c = ds.getConnection()) {
             assertThatThrownBy(() -> insert(c)).isInstanceOf(SQLException.class)
@@ -577,7 +574,7 @@ class ReplicaRoutingDataSourceTest {
     void statsReportLagAfterAProbe() throws Exception {
         ds = routing().build();
         assertThat(ds.stats("replica1").lagSeconds()).isEqualTo(-1);
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         List<NodeStats> stats = ds.stats();
         assertThat(stats).extracting(NodeStats::name).containsExactly("primary", "replica1", "replica2");
         assertThat(stats).extracting(NodeStats::role)

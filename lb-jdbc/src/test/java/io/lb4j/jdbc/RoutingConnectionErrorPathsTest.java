@@ -1,5 +1,6 @@
 package io.lb4j.jdbc;
 
+import io.lb4j.jdbc.internal.JdbcInternals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,8 +65,8 @@ class RoutingConnectionErrorPathsTest {
     }
 
     private ReplicaRoutingDataSource routing(DataSource primary) {
-        return ReplicaRoutingDataSource.builder().name("fake").primary(primary).strategy(new Rotation()).scheduleHealthChecks(false)
-                .replicationCheck(false).build();
+        return JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder()).name("fake").primary(primary)
+                .strategy(new Rotation()).replicationCheck(false).build();
     }
 
     @Test
@@ -147,9 +148,9 @@ class RoutingConnectionErrorPathsTest {
     @Test
     void sessionSettingRefusedByAReplicaIsNotFannedOutOverTheOtherReplicasOrThePrimary() throws SQLException {
         AtomicInteger opened = new AtomicInteger();
-        ds = ReplicaRoutingDataSource.builder().name("fake").primary(refusingIsolation(opened))
+        ds = JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder()).name("fake").primary(refusingIsolation(opened))
                 .replica("r1", refusingIsolation(opened)).replica("r2", refusingIsolation(opened))
-                .strategy(new Rotation()).scheduleHealthChecks(false).replicationCheck(false).build();
+                .strategy(new Rotation()).replicationCheck(false).build();
         try (Connection c = ds.getConnection()) {
             c.setReadOnly(true);
             c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
@@ -186,9 +187,10 @@ class RoutingConnectionErrorPathsTest {
         AtomicBoolean primaryValid = new AtomicBoolean(false);
         AtomicInteger validations = new AtomicInteger();
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-        ds = ReplicaRoutingDataSource.builder().name("fake").primary(answeringNode(primaryOpened, primaryValid, validations))
+        ds = JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder()).name("fake")
+                .primary(answeringNode(primaryOpened, primaryValid, validations))
                 .replica("r1", answeringNode(new AtomicInteger(), new AtomicBoolean(true), new AtomicInteger()))
-                .strategy(new Rotation()).scheduleHealthChecks(false).replicationCheck(false)
+                .strategy(new Rotation()).replicationCheck(false)
                 .retainPhysicalConnections(true).ticker(now::get).build();
         try (Connection c = ds.getConnection()) {
             c.createStatement().close(); // primary

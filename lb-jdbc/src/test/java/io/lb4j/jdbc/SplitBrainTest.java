@@ -2,6 +2,7 @@ package io.lb4j.jdbc;
 
 import io.lb4j.algorithms.RoundRobin;
 import io.lb4j.api.Server;
+import io.lb4j.jdbc.internal.JdbcInternals;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class SplitBrainTest {
     @Test
     void twoWritableNodesRefuseWritesAsSplitBrainUntilOneReplicatesAgain() throws Exception {
         ReplicaRoutingDataSource ds = routing("split-brain");
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         assertThat(writeAndServerId(ds)).isEqualTo(Cluster.PRIMARY_ID);
         Cluster.awaitReplicasInSync();
 
@@ -101,7 +102,7 @@ class SplitBrainTest {
     @Test
     void setPrimaryMovesWritesAndTheRoleProbesRefuseAReadOnlyTarget() throws Exception {
         ReplicaRoutingDataSource ds = routing("switchover");
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         assertThatThrownBy(() -> ds.setPrimary("nobody")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'nobody'").hasMessageContaining("replica1");
         ds.setPrimary("replica1");
@@ -118,7 +119,7 @@ class SplitBrainTest {
     @Test
     void routingStateIsOnJmxAndByNameWithoutCredentials() throws Exception {
         ReplicaRoutingDataSource ds = routing("jmx-routing");
-        ds.checkHealthNow();
+        JdbcInternals.checkHealthNow(ds);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("io.lb4j.jdbc:type=Routing,name=\"jmx-routing\"");
         assertThat(server.getAttribute(name, "Primary")).isEqualTo("primary (" + HOST + ":" + PRIMARY_PORT + ")");

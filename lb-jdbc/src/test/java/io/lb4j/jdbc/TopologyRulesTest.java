@@ -1,7 +1,6 @@
 package io.lb4j.jdbc;
 
 import io.lb4j.api.Server;
-import io.lb4j.jdbc.ReplicaRoutingDataSource.Node;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

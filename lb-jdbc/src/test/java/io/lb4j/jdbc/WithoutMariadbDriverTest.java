@@ -1,5 +1,7 @@
 package io.lb4j.jdbc;
 
+import io.lb4j.jdbc.internal.JdbcInternals;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,12 @@ class WithoutMariadbDriverTest {
         // A plain `mvn verify` never runs this class elsewhere; `-Dtest=...` overrides the pom's excludes.
         assumeTrue(Boolean.getBoolean("lb4j.mariadbDriverExcluded"),
                 "runs only in lb-jdbc's without-mariadb-driver Surefire execution");
+        JdbcInternals.driverManualHealthChecks(true);
+    }
+
+    @AfterAll
+    static void probesOnScheduleAgain() {
+        JdbcInternals.driverManualHealthChecks(false);
     }
 
     @Test
@@ -31,7 +39,7 @@ class WithoutMariadbDriverTest {
 
     @Test
     void mariadbUrlWithoutMariadbDriverSaysWhichArtifactIsMissing() throws SQLException {
-        try (java.sql.Connection c = DriverManager.getConnection("jdbc:lb:mariadb://127.0.0.1:1/db?lb.scheduleHealthChecks=false")) {
+        try (java.sql.Connection c = DriverManager.getConnection("jdbc:lb:mariadb://127.0.0.1:1/db")) {
             assertThatThrownBy(c::createStatement).isInstanceOf(SQLException.class)
                     .hasMessageContaining("primary '127.0.0.1:1'")
                     .hasMessageContaining("no JDBC driver for jdbc:mariadb://127.0.0.1:1/db")
