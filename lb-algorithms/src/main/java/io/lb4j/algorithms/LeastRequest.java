@@ -159,8 +159,9 @@ public final class LeastRequest implements Strategy {
         public Endpoint pick(PickContext context) {
             Endpoint[] es = endpoints;
             int n = es.length;
-            int first = random.nextInt(n);
-            int second = random.nextInt(n - 1);
+            long r = random.nextLong(); // two indices from one draw, without a division
+            int first = Randoms.index((int) r, n);
+            int second = Randoms.index((int) (r >>> 32), n - 1);
             if (second >= first) {
                 second++;
             }
@@ -172,7 +173,7 @@ public final class LeastRequest implements Strategy {
                 bestLoad = load;
             }
             for (int c = 2; c < choiceCount; c++) {
-                Endpoint e = es[random.nextInt(n)];
+                Endpoint e = es[Randoms.index(random.nextInt(), n)];
                 load = EndpointArrays.load(e);
                 if (load < bestLoad) {
                     best = e;
@@ -264,7 +265,7 @@ public final class LeastRequest implements Strategy {
             int n = es.length;
             int best = table.sample(random);
             double bestLoad = load(es[best]);
-            int second = random.nextInt(n - 1);
+            int second = Randoms.index(random.nextInt(), n - 1);
             if (second >= best) {
                 second++;
             }

@@ -116,8 +116,9 @@ public final class PeakEwma implements Strategy {
 
         private Endpoint choose(long now) {
             int n = endpoints.length;
-            int a = random.nextInt(n);
-            int b = random.nextInt(n - 1);
+            long r = random.nextLong(); // two indices from one draw, without a division
+            int a = Randoms.index((int) r, n);
+            int b = Randoms.index((int) (r >>> 32), n - 1);
             if (b >= a) {
                 b++;
             }

@@ -22,6 +22,25 @@ public final class Randoms {
     }
 
     /**
+     * An index in {@code [0, bound)} from 32 random bits, by multiplication and shift (D. Lemire, "Fast Random
+     * Integer Generation in an Interval", ACM TOMACS 29(1), 2019) rather than a division: pickers split one
+     * {@code nextLong()} into two such indices. Without Lemire's rejection step an index is drawn with
+     * probability {@code 1/bound} give or take {@code 2^-32}: for a pool of 100,000 servers, a relative
+     * bias below 0.003%, far below any pool's statistical noise.
+     *
+     * @param bits  32 uniformly random bits
+     * @param bound at least 1
+     */
+    static int index(int bits, int bound) {
+        return (int) (((bits & 0xFFFF_FFFFL) * bound) >>> 32);
+    }
+
+    /** A uniform double in {@code [0, 1)} from 32 random bits. */
+    static double unit(int bits) {
+        return (bits & 0xFFFF_FFFFL) * 0x1.0p-32;
+    }
+
+    /**
      * A seeded, thread-safe generator for deterministic tests ({@link Random} is thread-safe; under
      * contention it is slower than {@link #threadLocal()}).
      */

@@ -88,7 +88,7 @@ public final class WeightedRandom implements Strategy {
 
         @Override
         public Endpoint pick(PickContext context) {
-            return endpoints[random.nextInt(endpoints.length)];
+            return endpoints[Randoms.index(random.nextInt(), endpoints.length)];
         }
     }
 
@@ -171,10 +171,11 @@ public final class WeightedRandom implements Strategy {
             return new AliasTable(endpoints, probability, alias);
         }
 
-        /** An index drawn with probability proportional to its weight. */
+        /** An index drawn with probability proportional to its weight: one {@code nextLong}, no division. */
         int sample(RandomGenerator random) {
-            int column = random.nextInt(probability.length);
-            return random.nextDouble() < probability[column] ? column : alias[column];
+            long r = random.nextLong();
+            int column = Randoms.index((int) r, probability.length);
+            return Randoms.unit((int) (r >>> 32)) < probability[column] ? column : alias[column];
         }
     }
 }
