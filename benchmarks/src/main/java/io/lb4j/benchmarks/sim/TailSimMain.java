@@ -148,7 +148,7 @@ public final class TailSimMain {
                     h.hedgeShare() <= 0.05);
         }
         double cut = plain.p(99.9) / dropped.p(99.9);
-        System.out.printf(Locale.ROOT, "- (not a target) with the loser's lease dropped at once, as before: %.1f → %.1f ms"
+        System.out.printf(Locale.ROOT, "- (not a target) cancelLosers() although the server keeps working (lease dropped at once): %.1f → %.1f ms"
                 + " (%.1f×), %.2f%% extra%n", plain.p(99.9), dropped.p(99.9), cut, 100 * dropped.hedgeShare());
         System.out.println();
         return ok;
