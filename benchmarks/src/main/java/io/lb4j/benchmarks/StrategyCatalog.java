@@ -15,6 +15,7 @@ import io.lb4j.algorithms.RoundRobin;
 import io.lb4j.algorithms.ShortestExpectedDelay;
 import io.lb4j.algorithms.SourceHash;
 import io.lb4j.algorithms.ReportedLoadConfig;
+import io.lb4j.algorithms.ReportedLoadLeastRequest;
 import io.lb4j.algorithms.ReportedLoadRoundRobin;
 import io.lb4j.algorithms.Strategies;
 import io.lb4j.algorithms.WeightedLeastConnections;
@@ -137,6 +138,8 @@ public final class StrategyCatalog {
                 return new PeakEwma(PeakEwmaConfig.ofDefaults(), random);
             case ReportedLoadRoundRobin.NAME:
                 return new ReportedLoadRoundRobin(ReportedLoadConfig.ofDefaults(), ticker, random);
+            case ReportedLoadLeastRequest.NAME:
+                return new ReportedLoadLeastRequest(ReportedLoadConfig.ofDefaults(), ticker, random);
             case KETAMA:
                 return new DestinationHash(KETAMA_CONFIG, random);
             default:

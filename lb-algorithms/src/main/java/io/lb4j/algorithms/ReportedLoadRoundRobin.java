@@ -1,5 +1,6 @@
 package io.lb4j.algorithms;
 
+import io.lb4j.algorithms.ReportedWeights.ServerWeight;
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.LoadReport;
 import io.lb4j.api.PickContext;
@@ -7,11 +8,7 @@ import io.lb4j.api.Picker;
 import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.random.RandomGenerator;
@@ -70,14 +67,13 @@ import java.util.random.RandomGenerator;
 public final class ReportedLoadRoundRobin implements Strategy {
     /** Canonical name. */
     public static final String NAME = "reported-load-round-robin";
-    private static final long NEVER = Long.MIN_VALUE;
     /** Picks read the ticker once per this many sequence numbers (a power of two). */
     static final int CHECK_EVERY = 16;
 
     private final ReportedLoadConfig config;
     private final Ticker ticker;
     private final AtomicInteger sequence;
-    private final Map<String, ServerWeight> weights = new ConcurrentHashMap<>();
+    private final ReportedWeights weights;
 
     /** A58's defaults on the system ticker, starting at a random position. */
     public ReportedLoadRoundRobin() {
@@ -92,6 +88,7 @@ public final class ReportedLoadRoundRobin implements Strategy {
      */
     public ReportedLoadRoundRobin(ReportedLoadConfig config, Ticker ticker, RandomGenerator random) {
         this.config = EndpointArrays.notNull("config", config);
+        this.weights = new ReportedWeights(config);
         this.ticker = EndpointArrays.notNull("ticker", ticker);
         this.sequence = new AtomicInteger(EndpointArrays.notNull("random", random).nextInt());
     }
@@ -116,102 +113,19 @@ public final class ReportedLoadRoundRobin implements Strategy {
         if (array.length == 1) {
             return new RoundRobin.SinglePicker(array[0]);
         }
-        Set<String> ids = new HashSet<>();
-        ServerWeight[] states = new ServerWeight[array.length];
-        for (int i = 0; i < array.length; i++) {
-            String id = array[i].server().id();
-            ids.add(id);
-            states[i] = weights.computeIfAbsent(id, k -> new ServerWeight());
-        }
-        weights.keySet().retainAll(ids);
+        ServerWeight[] states = weights.states(array);
         double[] ramps = EndpointArrays.ramps(array);
         return new ReportedLoadPicker(this, array, states, ramps, ticker.read());
     }
 
     /** The A58 weight of one report: 0 when it carries no qps or no utilization. */
     static double weightOf(LoadReport r, double errorUtilizationPenalty) {
-        double utilization = r.utilization();
-        double qps = r.rps();
-        if (utilization <= 0 || qps <= 0) {
-            return 0;
-        }
-        double penalty = r.eps() > 0 && errorUtilizationPenalty > 0 ? r.eps() / qps * errorUtilizationPenalty : 0;
-        return qps / (utilization + penalty);
-    }
-
-    /** The schedule's weights at {@code now}: A58 weights, the mean for servers without one, times the ramps. */
-    double[] weights(Endpoint[] endpoints, ServerWeight[] states, double[] ramps, long now) {
-        double[] w = new double[endpoints.length];
-        double sum = 0;
-        int known = 0;
-        for (int i = 0; i < w.length; i++) {
-            w[i] = states[i].update(endpoints[i], now, config);
-            if (w[i] > 0) {
-                sum += w[i];
-                known++;
-            }
-        }
-        double mean = known == 0 ? 1 : sum / known;
-        for (int i = 0; i < w.length; i++) {
-            if (w[i] <= 0) {
-                w[i] = mean;
-            }
-            if (ramps != null) {
-                w[i] = Math.max(w[i] * ramps[i], Double.MIN_NORMAL);
-            }
-        }
-        return w;
+        return ReportedWeights.weightOf(r, errorUtilizationPenalty);
     }
 
     @Override
     public String toString() {
         return NAME + config;
-    }
-
-    /**
-     * One server's A58 weight record: {@code non_empty_since}, {@code last_updated} and the weight, updated
-     * from the endpoint's latest report once per update period. Guarded by its own monitor (an old picker's
-     * refresh may overlap a new picker's build).
-     */
-    static final class ServerWeight {
-        private LoadReport lastReport;
-        private long lastReceived = NEVER;
-        private long nonEmptySince = NEVER;
-        private long lastUpdated = NEVER;
-        private double weight;
-
-        synchronized double update(Endpoint e, long now, ReportedLoadConfig config) {
-            LoadReport r = e.loadReport();
-            long age = r == null ? -1 : e.loadReportAgeNanos(now);
-            if (r != null && age >= 0) {
-                long received = now - age;
-                if (r != lastReport || received != lastReceived) {
-                    lastReport = r;
-                    lastReceived = received;
-                    double w = weightOf(r, config.errorUtilizationPenalty());
-                    if (w > 0) { // A58: a report without a usable weight is ignored
-                        if (nonEmptySince == NEVER) {
-                            nonEmptySince = received;
-                        }
-                        lastUpdated = received;
-                        weight = w;
-                    }
-                }
-            }
-            if (lastUpdated == NEVER) {
-                return 0;
-            }
-            if (now - lastUpdated >= config.weightExpirationPeriod().toNanos()) {
-                nonEmptySince = NEVER; // the blackout starts again with the next report
-                lastUpdated = NEVER;
-                return 0;
-            }
-            long blackout = config.blackoutPeriod().toNanos();
-            if (blackout > 0 && now - nonEmptySince < blackout) {
-                return 0;
-            }
-            return weight;
-        }
     }
 
     /** The published picker: endpoints fixed, the schedule refreshed once per update period. */
@@ -234,7 +148,7 @@ public final class ReportedLoadRoundRobin implements Strategy {
             this.states = states;
             this.ramps = ramps;
             this.periodNanos = strategy.config.weightUpdatePeriod().toNanos();
-            this.schedule = new StaticStrideSchedule(strategy.weights(endpoints, states, ramps, now), strategy.sequence);
+            this.schedule = new StaticStrideSchedule(strategy.weights.weights(endpoints, states, ramps, now), strategy.sequence);
             this.nextUpdate = now + periodNanos;
         }
 
@@ -257,7 +171,7 @@ public final class ReportedLoadRoundRobin implements Strategy {
             long now = strategy.ticker.read();
             long next = nextUpdate;
             if (now - next >= 0 && NEXT_UPDATE.compareAndSet(this, next, now + periodNanos)) {
-                schedule = new StaticStrideSchedule(strategy.weights(endpoints, states, ramps, now), strategy.sequence);
+                schedule = new StaticStrideSchedule(strategy.weights.weights(endpoints, states, ramps, now), strategy.sequence);
             }
         }
 

@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  * <tr><td>source-hash</td><td>sh, ip_hash</td><td>SourceHash</td></tr>
  * <tr><td>peak-ewma</td><td>p2c-ewma</td><td>PeakEwma</td></tr>
  * <tr><td>reported-load-round-robin</td><td>orca-wrr</td><td>{@link ReportedLoadRoundRobin} (system ticker)</td></tr>
+ * <tr><td>reported-load-least-request</td><td>orca-p2c</td><td>{@link ReportedLoadLeastRequest} (system ticker)</td></tr>
  * </table>
  *
  * <p>The alias {@code least_conn} names nginx's {@code least_conn}, which is <em>weighted</em>
@@ -59,6 +60,7 @@ public final class Strategies {
         register(SourceHash::new, SourceHash.NAME, "sh", "ip_hash");
         register(PeakEwma::new, PeakEwma.NAME, "p2c-ewma");
         register(ReportedLoadRoundRobin::new, ReportedLoadRoundRobin.NAME, "orca-wrr");
+        register(ReportedLoadLeastRequest::new, ReportedLoadLeastRequest.NAME, "orca-p2c");
     }
 
     private Strategies() {

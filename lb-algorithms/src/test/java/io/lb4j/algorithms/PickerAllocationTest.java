@@ -29,7 +29,9 @@ class PickerAllocationTest {
                 new LeastRequest(LeastRequest.Config.custom().activeRequestBias(0.5).choiceCount(3).build(),
                         Randoms.threadLocal()),
                 new ReportedLoadRoundRobin(ReportedLoadConfig.ofDefaults(), new io.lb4j.api.ManualTicker(),
-                        Randoms.seeded(1)));
+                        Randoms.seeded(1)),
+                new ReportedLoadLeastRequest(ReportedLoadConfig.ofDefaults(), new io.lb4j.api.ManualTicker(),
+                        Randoms.threadLocal()));
     }
 
     @ParameterizedTest

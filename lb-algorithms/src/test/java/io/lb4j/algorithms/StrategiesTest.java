@@ -27,7 +27,8 @@ class StrategiesTest {
             "destination-hash, destination-hash", "dh, destination-hash", "hash, destination-hash",
             "source-hash, source-hash", "sh, source-hash", "ip_hash, source-hash",
             "peak-ewma, peak-ewma", "p2c-ewma, peak-ewma",
-            "reported-load-round-robin, reported-load-round-robin", "orca-wrr, reported-load-round-robin"})
+            "reported-load-round-robin, reported-load-round-robin", "orca-wrr, reported-load-round-robin",
+            "reported-load-least-request, reported-load-least-request", "orca-p2c, reported-load-least-request"})
     void nameOrAliasGivesTheStrategyWithThatCanonicalName(String name, String canonical) {
         assertThat(Strategies.byName(name).name()).isEqualTo(canonical);
     }
@@ -51,7 +52,8 @@ class StrategiesTest {
         assertThat(Strategies.names()).containsExactly("round-robin", "weighted-round-robin", "random",
                 "least-connections", "weighted-least-connections", "shortest-expected-delay", "never-queue",
                 "least-request", "locality-least-connections", "locality-least-connections-replicated",
-                "destination-hash", "source-hash", "peak-ewma", "reported-load-round-robin");
+                "destination-hash", "source-hash", "peak-ewma", "reported-load-round-robin",
+                "reported-load-least-request");
     }
 
     @Test

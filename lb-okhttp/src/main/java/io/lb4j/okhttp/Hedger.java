@@ -16,16 +16,23 @@ import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Hedged requests on one route (Finagle's {@code BackupRequestFilter}, gRPC hedging): the request is sent to
  * the picked server; if no response came within the hedge delay (fixed, or the configured percentile of
  * this route's recent latency from a {@link LatencyPercentile}) and the hedge budget has a token, the same
- * request is sent to a <em>different</em> server ({@link PickContext#excluding}); the first response wins,
- * the other call is cancelled and its lease {@linkplain Lease#drop() dropped} (a cancelled call says nothing
- * about its server). A try that fails with an I/O error before the delay goes to another server at once, as
+ * request is sent to a <em>different</em> server ({@link PickContext#excluding}); the first response wins.
+ * The losing try is left to finish ({@link HedgingConfig#loserDrainTimeout()}): its lease stays in flight,
+ * since its server is still busy with it, until its response arrives (closed unread) or it fails, and is then
+ * {@linkplain Lease#drop() dropped} (a lost race says nothing about its server, so never a failure); one still
+ * running at the drain timeout is cancelled and dropped then. The timeout is checked on the route's ticker
+ * whenever the route starts a hedged exchange (no timer thread); on a route that goes quiet the hedge
+ * client's own timeouts end the loser. With {@link HedgingConfig.Builder#cancelLosers()} the loser is
+ * cancelled and dropped at once. A try that fails with an I/O error before the delay goes to another server at once, as
  * a requeue or retry of {@link RetryPolicy} out of the route's requeue and retry budgets, or else as a hedge
  * out of the hedge budget. When every try failed, the caller gets the last failure with the earlier ones
  * suppressed.
@@ -48,6 +55,9 @@ final class Hedger {
     private final LatencyPercentile latency;
     private final Call.Factory factory;
     private final Ticker ticker;
+    private final long drainNanos;
+    /** Losers left to finish, in the order they lost (so by drain deadline); finished ones leave lazily. */
+    private final ConcurrentLinkedQueue<Try> draining = new ConcurrentLinkedQueue<>();
     final LongAdder hedged = new LongAdder();
     final LongAdder hedgeWins = new LongAdder();
 
@@ -58,6 +68,7 @@ final class Hedger {
                 : new LatencyPercentile(config.percentile(), config.window().toNanos(), ticker);
         this.factory = factory;
         this.ticker = ticker;
+        this.drainNanos = config.loserDrainTimeout().toNanos();
     }
 
     RetryBudget budget() {
@@ -77,6 +88,7 @@ final class Hedger {
     Response exchange(Call outer, Request template, Route route, PickContext base, Lease first, RetryPolicy policy,
                       LoadMetricsHeader reports) throws IOException {
         Pool pool = route.pool();
+        expireDrains(ticker.read());
         budget.deposit();
         BlockingQueue<Try> done = new ArrayBlockingQueue<>(2);
         Try a;
@@ -163,7 +175,11 @@ final class Hedger {
     }
 
     private Response win(Try winner, Try loser, Try first, RetryPolicy policy, LoadMetricsHeader reports) {
-        abandon(loser);
+        if (drainNanos > 0) {
+            drain(loser);
+        } else {
+            abandon(loser);
+        }
         if (winner != first) {
             hedgeWins.increment();
         }
@@ -195,11 +211,40 @@ final class Hedger {
         }
         t.abandoned = true;
         t.call.cancel();
-        t.lease.drop();
-        Response late = t.response;
-        if (late != null) {
-            late.close();
+        t.end();
+    }
+
+    /**
+     * Leaves a losing try to finish: its lease stays in flight until its callback ends it, or until
+     * {@link #expireDrains} cancels it at its deadline.
+     */
+    private void drain(Try t) {
+        if (t == null || t.abandoned) {
+            return;
         }
+        t.drainDeadline = ticker.read() + drainNanos;
+        t.abandoned = true; // from here its callback ends it; if it already ran, end it now
+        if (t.response != null || t.failure != null) {
+            t.end();
+        } else {
+            draining.add(t);
+        }
+    }
+
+    /** Cancels and drops the losers whose drain deadline has passed; forgets those that have finished. */
+    private void expireDrains(long now) {
+        Try t;
+        while ((t = draining.peek()) != null && (t.ended() || now - t.drainDeadline >= 0)) {
+            if (draining.remove(t) && !t.ended()) {
+                t.call.cancel();
+                t.end();
+            }
+        }
+    }
+
+    /** Losers still being drained (tests). */
+    int draining() {
+        return (int) draining.stream().filter(t -> !t.ended()).count();
     }
 
     private Try await(Call outer, BlockingQueue<Try> done, long nanos) throws IOException {
@@ -237,7 +282,7 @@ final class Hedger {
                 t.endNanos = ticker.read();
                 t.response = response;
                 if (t.abandoned) {
-                    response.close();
+                    t.end(); // a loser that finished: closes the response, drops the lease
                 } else {
                     done.offer(t);
                 }
@@ -247,7 +292,9 @@ final class Hedger {
             public void onFailure(Call c, IOException e) {
                 t.endNanos = ticker.read();
                 t.failure = e;
-                if (!t.abandoned) {
+                if (t.abandoned) {
+                    t.end(); // a loser that failed after losing: dropped, not a failure of its server
+                } else {
                     done.offer(t);
                 }
             }
@@ -264,11 +311,28 @@ final class Hedger {
         volatile Response response;
         volatile IOException failure;
         volatile boolean abandoned;
+        volatile long drainDeadline;
+        private final AtomicBoolean ended = new AtomicBoolean();
 
         Try(Lease lease, Call call, long startNanos) {
             this.lease = lease;
             this.call = call;
             this.startNanos = startNanos;
+        }
+
+        /** Once only: drops the lease of an abandoned try and closes its response, if one came. */
+        void end() {
+            if (ended.compareAndSet(false, true)) {
+                lease.drop();
+            }
+            Response late = response;
+            if (late != null) {
+                late.close(); // idempotent; also run when the response lands after the drop
+            }
+        }
+
+        boolean ended() {
+            return ended.get();
         }
     }
 }

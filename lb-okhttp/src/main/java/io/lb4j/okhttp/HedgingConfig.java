@@ -15,13 +15,36 @@ import java.time.Duration;
  * <tr><td>{@link #minDelay()}</td><td>{@link #DEFAULT_MIN_DELAY} (floor of the percentile)</td><td>0 to 1 hour</td></tr>
  * <tr><td>{@link #initialDelay()}</td><td>{@link #DEFAULT_INITIAL_DELAY}, while fewer than {@value #MIN_SAMPLES} latencies are known</td><td>1 ms to 1 hour</td></tr>
  * <tr><td>{@link #window()}</td><td>{@link #DEFAULT_WINDOW}</td><td>1 s to 1 hour</td></tr>
- * <tr><td>{@link #budget()}</td><td>{@link #DEFAULT_BUDGET}: 5% of requests, no reserve</td><td>any {@link RetryBudgetConfig}</td></tr>
+ * <tr><td>{@link #budget()}</td><td>{@link #DEFAULT_BUDGET}: 5% of the requests of the last 2 s, no reserve</td><td>any {@link RetryBudgetConfig}</td></tr>
+ * <tr><td>{@link #loserDrainTimeout()}</td><td>{@link #DEFAULT_LOSER_DRAIN_TIMEOUT}</td><td>0 (cancel losers at once) to 1 hour</td></tr>
  * </table>
  *
  * <p>The hedge budget is a budget of its own per route, <em>alongside</em> the pool's retry and requeue
  * budgets, not shared with them: hedges add at most {@code budget.percentCanRetry} of the hedgeable requests
  * (plus the reserve), whatever retries do, so a fleet-wide slowdown that delays every request cannot
  * double the traffic.
+ *
+ * <p><b>The default budget's window is 2 s</b>, not the retry budget's 10 s. Hedges come in bursts: when a
+ * server stalls (a GC pause, a few slow requests holding its workers) every request queued on it crosses the
+ * hedge delay at once. With a 10 s window a burst may spend 10 s worth of credit within a few hundred
+ * milliseconds, and the burst's hedges land on the other servers at the worst
+ * moment, after which the budget stays empty for seconds while the slow requests that need a hedge most keep
+ * arriving (in the tail simulation this halves hedging's effect on p99.9; a budget of 10% over 10 s did worse
+ * than 5%). A 2 s window spreads the same 5% evenly. The price: a route needs at least 10 requests per second
+ * (1 / (5% × 2 s)) before a hedge token is ever earned; for slower routes set a {@link #budget()} with a longer
+ * {@code ttl} or a {@code minRetriesPerSecond} reserve.
+ *
+ * <p><b>The losing try</b> is not cancelled by default but left to finish in the background, its lease held
+ * in flight until its response arrives (its body is then discarded) or it fails, and only then
+ * {@linkplain io.lb4j.api.Lease#drop() dropped} (never counted as a failure); a loser still running after
+ * {@link #loserDrainTimeout()} is cancelled and dropped then. The reason: cancelling an HTTP/1.1 call only
+ * closes the client's socket, and most servers notice that only when they write the answer, so the server
+ * stays busy with the abandoned request; a lease dropped at once would make that server look idle, and
+ * in-flight-aware strategies (least-request, peak EWMA) would send it new requests behind the abandoned one
+ * (in the tail simulation that halves hedging's effect on p99.9, see benchmarks/README). Draining costs no extra request (it is the
+ * hedge budget's request already sent) and keeps the connection for reuse, since OkHttp closes a cancelled
+ * HTTP/1.1 connection. Where the server stops work on a cancelled request (an HTTP/2 or gRPC server that
+ * honours the stream reset), {@link Builder#cancelLosers()} cancels losers at once instead.
  *
  * <p>Immutable and thread-safe; the builder is not thread-safe.
  */
@@ -39,9 +62,16 @@ public final class HedgingConfig {
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(30);
     /** Latencies needed before the percentile is used. */
     public static final int MIN_SAMPLES = 100;
-    /** Default hedge budget: hedges add at most 5% of the requests, with no reserve. */
+    /** Default window of the hedge budget: 2 s (see the class comment). */
+    public static final Duration DEFAULT_BUDGET_TTL = Duration.ofSeconds(2);
+    /** Default hedge budget: hedges add at most 5% of the requests of the last 2 s, with no reserve. */
     public static final RetryBudgetConfig DEFAULT_BUDGET = RetryBudgetConfig.custom().percentCanRetry(0.05)
-            .minRetriesPerSecond(0).build();
+            .minRetriesPerSecond(0).ttl(DEFAULT_BUDGET_TTL).build();
+    /**
+     * Default longest time a losing try is left to finish, its lease in flight, before it is cancelled: 10 s
+     * (OkHttp's default read timeout).
+     */
+    public static final Duration DEFAULT_LOSER_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MAX = Duration.ofHours(1);
 
     private final double percentile;
@@ -50,6 +80,7 @@ public final class HedgingConfig {
     private final Duration initialDelay;
     private final Duration window;
     private final RetryBudgetConfig budget;
+    private final Duration loserDrainTimeout;
 
     private HedgingConfig(Builder b) {
         this.percentile = b.percentile;
@@ -58,6 +89,7 @@ public final class HedgingConfig {
         this.initialDelay = b.initialDelay;
         this.window = b.window;
         this.budget = b.budget;
+        this.loserDrainTimeout = b.loserDrainTimeout;
     }
 
     /** Hedging after the 95th percentile of recent latency, within a 5% budget. */
@@ -100,10 +132,19 @@ public final class HedgingConfig {
         return budget;
     }
 
+    /**
+     * How long a losing try is left to finish, its lease held in flight, before it is cancelled and dropped;
+     * {@link Duration#ZERO} when losers are cancelled at once ({@link Builder#cancelLosers()}).
+     */
+    public Duration loserDrainTimeout() {
+        return loserDrainTimeout;
+    }
+
     @Override
     public String toString() {
         return "HedgingConfig[" + (delay != null ? "delay=" + delay : "p" + percentile + ", minDelay=" + minDelay
-                + ", initialDelay=" + initialDelay + ", window=" + window) + ", budget=" + budget + "]";
+                + ", initialDelay=" + initialDelay + ", window=" + window) + ", budget=" + budget
+                + ", loserDrainTimeout=" + loserDrainTimeout + "]";
     }
 
     /** Builds a {@link HedgingConfig}; each setter validates at once. Not thread-safe. */
@@ -114,6 +155,7 @@ public final class HedgingConfig {
         private Duration initialDelay = DEFAULT_INITIAL_DELAY;
         private Duration window = DEFAULT_WINDOW;
         private RetryBudgetConfig budget = DEFAULT_BUDGET;
+        private Duration loserDrainTimeout = DEFAULT_LOSER_DRAIN_TIMEOUT;
 
         private Builder() {
         }
@@ -156,6 +198,23 @@ public final class HedgingConfig {
         public Builder budget(RetryBudgetConfig budget) {
             this.budget = Checks.notNull("budget", budget);
             return this;
+        }
+
+        /**
+         * How long a losing try is left to finish, its lease held in flight, before it is cancelled and
+         * dropped, 0 to 1 hour; 0 cancels losers at once. Default {@link HedgingConfig#DEFAULT_LOSER_DRAIN_TIMEOUT}.
+         */
+        public Builder loserDrainTimeout(Duration timeout) {
+            this.loserDrainTimeout = Checks.inRange("loserDrainTimeout", timeout, Duration.ZERO, MAX);
+            return this;
+        }
+
+        /**
+         * Cancels a losing try at once and drops its lease ({@code loserDrainTimeout(Duration.ZERO)}): for servers
+         * that stop working on a cancelled request (HTTP/2 or gRPC servers honouring the stream reset).
+         */
+        public Builder cancelLosers() {
+            return loserDrainTimeout(Duration.ZERO);
         }
 
         /** The immutable settings. */

@@ -29,6 +29,9 @@ class HedgingTest extends InterceptorTestBase {
     private static final PoolConfig NO_PASSIVE = PoolConfig.custom().passiveHealth(PassiveHealth.disabled()).build();
     private static final HedgingConfig AFTER_100_MS = HedgingConfig.custom().delay(Duration.ofMillis(100))
             .budget(RetryBudgetConfig.custom().percentCanRetry(1.0).minRetriesPerSecond(0).build()).build();
+    /** As {@link #AFTER_100_MS}, the loser cancelled at once (the loser's drain is {@link HedgeLoserDrainTest}'s). */
+    private static final HedgingConfig AFTER_100_MS_CANCELLING = HedgingConfig.custom().delay(Duration.ofMillis(100))
+            .budget(RetryBudgetConfig.custom().percentCanRetry(1.0).minRetriesPerSecond(0).build()).cancelLosers().build();
 
     private OkHttpClient hedgeClient() {
         return new OkHttpClient.Builder().dns(dns).connectTimeout(2, TimeUnit.SECONDS).readTimeout(10, TimeUnit.SECONDS)
@@ -58,7 +61,7 @@ class HedgingTest extends InterceptorTestBase {
         Backend b = backend("b");
         slowOnce(a, 5_000);
         LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
-        LoadBalancingInterceptor lb = hedging(pool, AFTER_100_MS);
+        LoadBalancingInterceptor lb = hedging(pool, AFTER_100_MS_CANCELLING);
 
         long start = System.nanoTime();
         String result = call(client(lb), get("http://svc/x"));
@@ -123,7 +126,10 @@ class HedgingTest extends InterceptorTestBase {
         Backend b = backend("b");
         a.handler = r -> new MockResponse.Builder().code(200).body("a").headersDelay(300, TimeUnit.MILLISECONDS).build();
         LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
-        LoadBalancingInterceptor lb = hedging(pool, HedgingConfig.custom().delay(Duration.ofMillis(50)).build());
+        // On the hand-driven ticker: the 20 requests take 6 s of wall clock, beyond the default budget's 2 s window.
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("svc", pool, RouteOptions.custom()
+                        .hedging(HedgingConfig.custom().delay(Duration.ofMillis(50)).build()).build())
+                .hedgeCallFactory(hedgeClient()).ticker(ticker).build();
         OkHttpClient client = client(lb);
 
         for (int i = 0; i < 20; i++) { // every request is slow: only the budget limits hedging
@@ -233,5 +239,10 @@ class HedgingTest extends InterceptorTestBase {
         assertThatThrownBy(() -> HedgingConfig.custom().percentile(100)).hasMessageContaining("percentile");
         assertThatThrownBy(() -> HedgingConfig.custom().delay(Duration.ZERO)).hasMessageContaining("delay");
         assertThatThrownBy(() -> HedgingConfig.custom().window(Duration.ofMillis(10))).hasMessageContaining("window");
+        assertThatThrownBy(() -> HedgingConfig.custom().loserDrainTimeout(Duration.ofMillis(-1)))
+                .hasMessageContaining("loserDrainTimeout").hasMessageContaining("PT-0.001S");
+        assertThatThrownBy(() -> HedgingConfig.custom().loserDrainTimeout(Duration.ofHours(2)))
+                .hasMessageContaining("loserDrainTimeout");
+        assertThatThrownBy(() -> HedgingConfig.custom().loserDrainTimeout(null)).hasMessageContaining("loserDrainTimeout");
     }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class PickerBenchmark {
 
-    @Param({"round-robin", "weighted-round-robin", "random", "least-connections", "weighted-least-connections", "shortest-expected-delay", "never-queue", "least-request", "locality-least-connections", "locality-least-connections-replicated", "destination-hash", "source-hash", "peak-ewma", "destination-hash-ketama", "reported-load-round-robin"})
+    @Param({"round-robin", "weighted-round-robin", "random", "least-connections", "weighted-least-connections", "shortest-expected-delay", "never-queue", "least-request", "locality-least-connections", "locality-least-connections-replicated", "destination-hash", "source-hash", "peak-ewma", "destination-hash-ketama", "reported-load-round-robin", "reported-load-least-request"})
     public String strategy;
 
     @Param({"10", "100", "1000"})

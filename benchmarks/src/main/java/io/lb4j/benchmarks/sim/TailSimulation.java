@@ -34,9 +34,11 @@ import java.util.function.BiFunction;
  * latency from lb-okhttp's real {@link LatencyPercentile}, within the real 5% {@link RetryBudget} of
  * {@link HedgingConfig#DEFAULT_BUDGET}) and retry after a timeout (within the default retry budget).
  *
- * <p>A timed-out try is not taken back from its server; the losing try of a hedge is either kept too (a
- * cancelled HTTP/1.1 request is not known to the server until it writes) or leaves its server at once (an
- * HTTP/2 stream reset that the application honours), as chosen per run.
+ * <p>A timed-out try is not taken back from its server; what happens to the losing try of a hedge is chosen
+ * per run ({@link Loser}): it leaves its server at once (an HTTP/2 stream reset that the application
+ * honours), or its server keeps working on it (a cancelled HTTP/1.1 request is not known to the server until
+ * it writes) with its lease either dropped at once (lb-okhttp's {@link HedgingConfig.Builder#cancelLosers()})
+ * or held in flight until the try ends, as lb-okhttp's default {@link HedgingConfig#loserDrainTimeout()} does.
  * Latency is measured from arrival to the first answer. Virtual time, seeded randomness: the same setup
  * gives the same result anywhere.
  *
@@ -45,7 +47,8 @@ import java.util.function.BiFunction;
 public final class TailSimulation {
     private static final long SECOND = 1_000_000_000L;
     private static final long SAMPLE_NANOS = SECOND / 2;
-    private static final int ARRIVAL = 0, DONE = 1, HEDGE = 2, TIMEOUT = 3, SAMPLE = 4, BACKGROUND = 5;
+    private static final int ARRIVAL = 0, DONE = 1, HEDGE = 2, TIMEOUT = 3, SAMPLE = 4, BACKGROUND = 5,
+            DRAINED = 6;
 
     /** What one run measured. */
     public record Result(Histogram latencyMicros, long requests, long failed, long hedges, long retries,
@@ -64,22 +67,37 @@ public final class TailSimulation {
         }
     }
 
-    private final TailSetup setup;
-    private final boolean cancelFreesServer;
-
-    /**
-     * @param setup             the scenario
-     * @param cancelFreesServer whether a cancelled try (the loser of a hedge) leaves its server at once (HTTP/2,
-     *                          gRPC) or keeps it busy until done (HTTP/1.1 servers that notice nothing)
-     */
-    public TailSimulation(TailSetup setup, boolean cancelFreesServer) {
-        this.setup = setup;
-        this.cancelFreesServer = cancelFreesServer;
+    /** What becomes of the losing try of a hedge. */
+    public enum Loser {
+        /** Cancelled, and its server lets it go at once (an HTTP/2 reset the application honours); lease dropped. */
+        LEAVES,
+        /**
+         * Cancelled and its lease dropped at once, but its server keeps working on it (HTTP/1.1): the client no
+         * longer counts it in flight while the server is still busy with it.
+         */
+        STAYS_DROPPED,
+        /**
+         * Left to finish (lb-okhttp's loser drain): its server keeps working on it and its lease stays in flight
+         * until it ends (within the drain timeout, far above any service time here), then is dropped.
+         */
+        STAYS_HELD
     }
 
-    /** A simulation in which a cancelled try keeps its server busy (the conservative case). */
+    private final TailSetup setup;
+    private final Loser loser;
+
+    /**
+     * @param setup the scenario
+     * @param loser what becomes of the losing try of a hedge
+     */
+    public TailSimulation(TailSetup setup, Loser loser) {
+        this.setup = setup;
+        this.loser = loser;
+    }
+
+    /** A simulation in which a losing try keeps its server busy and its lease in flight until it ends. */
     public TailSimulation(TailSetup setup) {
-        this(setup, false);
+        this(setup, Loser.STAYS_HELD);
     }
 
     /**
@@ -165,6 +183,7 @@ public final class TailSimulation {
                         case HEDGE -> hedge(e.attempt.request);
                         case TIMEOUT -> timeout(e.attempt);
                         case SAMPLE -> sample();
+                        case DRAINED -> drainTimeout(e.attempt);
                         default -> background(e.server);
                     }
                 }
@@ -272,6 +291,11 @@ public final class TailSimulation {
             if (a.request == null) {
                 return; // other clients' request
             }
+            if (a.draining) {
+                a.draining = false;
+                a.lease.drop(); // the loser has ended: its server is free of it now
+                return;
+            }
             if (!a.abandoned) {
                 a.abandoned = true;
                 a.lease.success(now - a.start, s.report);
@@ -283,10 +307,18 @@ public final class TailSimulation {
                     for (Attempt other : r.attempts) {
                         if (other != a && !other.abandoned) {
                             other.abandoned = true;
-                            other.lease.drop();
-                            if (cancelFreesServer) {
-                                cancel(other);
-                            } // otherwise the server still works on it
+                            switch (loser) {
+                                case LEAVES -> {
+                                    other.lease.drop();
+                                    cancel(other);
+                                }
+                                case STAYS_DROPPED -> other.lease.drop(); // the server still works on it
+                                default -> { // dropped when it ends, or at the drain timeout
+                                    other.draining = true;
+                                    schedule(now + HedgingConfig.DEFAULT_LOSER_DRAIN_TIMEOUT.toNanos(), DRAINED,
+                                            other.server, other);
+                                }
+                            }
                         }
                     }
                     finish(r, true);
@@ -301,6 +333,14 @@ public final class TailSimulation {
             Attempt next = s.queue.pollFirst();
             if (next != null) {
                 start(s, next);
+            }
+        }
+
+        /** A loser still running at the drain timeout is cancelled: its lease is dropped, its server works on. */
+        void drainTimeout(Attempt a) {
+            if (a.draining) {
+                a.draining = false;
+                a.lease.drop();
             }
         }
 
@@ -433,6 +473,7 @@ public final class TailSimulation {
         final Lease lease;
         final long start;
         boolean abandoned;
+        boolean draining;
         boolean inService;
         boolean gone;
 
