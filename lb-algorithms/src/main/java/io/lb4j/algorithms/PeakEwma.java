@@ -124,14 +124,18 @@ public final class PeakEwma implements Strategy {
             }
             Endpoint first = endpoints[a];
             Endpoint second = endpoints[b];
-            return cost(second, now) < cost(first, now) ? second : first;
+            // cost = latency * (load + 1) / weight, compared by cross-multiplication: no division
+            return cost(second, now) * first.weight() < cost(first, now) * second.weight() ? second : first;
         }
 
-        /** {@code now} is {@link Long#MIN_VALUE} when the caller gave no time: each endpoint reads its own clock. */
+        /**
+         * The cost before dividing by the weight. {@code now} is {@link Long#MIN_VALUE} when the caller gave no
+         * time: each endpoint reads its own clock.
+         */
         private double cost(Endpoint e, long now) {
             double latency = !e.hasLatencySample() ? initialLatencyNanos
                     : now == Long.MIN_VALUE ? e.latencyNanos() : e.latencyNanos(now);
-            return latency * (EndpointArrays.load(e) + 1.0) / e.weight();
+            return latency * (EndpointArrays.load(e) + 1.0);
         }
 
         @Override
