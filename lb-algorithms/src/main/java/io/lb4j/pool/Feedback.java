@@ -58,12 +58,12 @@ final class Feedback {
         switch (outcome) {
             case SUCCESS:
                 m.countSuccess();
-                m.latency.observe(latency, now);
+                m.observe(latency, now);
                 m.succeeded();
                 break;
             case FAILURE:
                 m.failures.increment();
-                m.latency.observe(Math.max(latency, failurePenalty(m)), now);
+                m.observe(Math.max(latency, failurePenalty(m)), now);
                 m.failed();
                 break;
             default:
@@ -140,7 +140,7 @@ final class Feedback {
         double slowest = 0;
         for (int i = 0, n = Math.min(PENALTY_SCAN, e.length); i < n; i++) {
             if (e[i] != failing) { // never its own estimate: the penalty must not compound
-                slowest = Math.max(slowest, e[i].latency.lastCost());
+                slowest = Math.max(slowest, e[i].lastCost());
             }
         }
         return (long) Math.min(2 * slowest, MAX_PENALTY_NANOS);

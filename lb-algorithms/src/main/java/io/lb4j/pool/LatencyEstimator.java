@@ -16,10 +16,13 @@ import java.lang.invoke.VarHandle;
  * <p>Thread-safety: lock-free. Writers race on purpose: two samples that complete on one server at the
  * same moment may keep only one of them (Finagle serialises them with a lock; on the request path the
  * lock cost more than the sample is worth). Reads may see the cost of one sample and the stamp of the
- * previous one. The first sample is published through a volatile write. The fields sit in a cache line of
- * their own ({@link LatencyFields}).
+ * previous one. The first sample is published through a volatile write.
+ *
+ * <p>Layout: in the pool, each {@link Member} <em>is</em> its estimator (through {@link MemberHot}), so that
+ * the estimate shares one padded cache line with the member's in-flight count instead of costing a second
+ * line per request; the class is usable on its own too.
  */
-final class LatencyEstimator extends LatencyPadAfter {
+class LatencyEstimator extends CacheLinePad {
     /** Below this {@code Δt/τ} the series is used instead of {@link Math#exp}. */
     static final double SERIES_LIMIT = 0.03125;
     private static final VarHandle COST;
@@ -28,14 +31,17 @@ final class LatencyEstimator extends LatencyPadAfter {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            COST = l.findVarHandle(LatencyFields.class, "cost", double.class);
-            STAMP = l.findVarHandle(LatencyFields.class, "stamp", long.class);
+            COST = l.findVarHandle(LatencyEstimator.class, "cost", double.class);
+            STAMP = l.findVarHandle(LatencyEstimator.class, "stamp", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final double decayNanos;
+    private volatile double cost;
+    private volatile long stamp;
+    private volatile boolean sampled;
 
     LatencyEstimator(long decayNanos) {
         this.decayNanos = decayNanos;

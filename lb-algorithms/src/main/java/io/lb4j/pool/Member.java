@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * probe record; the pool's decisions (state, weight, ramp, eligibility) are written under the pool's
  * update lock and read through volatiles.
  *
- * <p>What each request writes (in flight, successes, consecutive failures) lives in {@link MemberHot}, in
- * a cache line of its own.
+ * <p>What each request writes (in flight, successes, consecutive failures, and the peak-EWMA estimate this
+ * member inherits from {@link LatencyEstimator}) lives in {@link MemberHot}, in a cache line of its own: the
+ * class hierarchy is there for memory layout, as in JCTools' queues.
  *
  * <p>Thread-safety: counters are atomics; see {@link LatencyEstimator}, {@link PassiveTracker} and
  * {@link ProbeState} for theirs.
@@ -31,7 +32,6 @@ final class Member extends MemberPadAfter implements Endpoint {
     volatile Server server;
     final LongAdder failures = new LongAdder();
     final LongAdder drops = new LongAdder();
-    final LatencyEstimator latency;
     final ProbeState probe = new ProbeState();
     /** The server's latest load report (issue 14), written by {@link PoolLease#report}. */
     final ReportedLoad reportedLoad = new ReportedLoad();
@@ -62,9 +62,9 @@ final class Member extends MemberPadAfter implements Endpoint {
     volatile boolean gated;
 
     Member(Server server, Ticker ticker, long decayNanos) {
+        super(decayNanos);
         this.server = server;
         this.ticker = ticker;
-        this.latency = new LatencyEstimator(decayNanos);
         this.weight = server.weight();
     }
 
@@ -111,17 +111,17 @@ final class Member extends MemberPadAfter implements Endpoint {
 
     @Override
     public double latencyNanos() {
-        return latency.at(ticker.read());
+        return at(ticker.read());
     }
 
     @Override
     public double latencyNanos(long nowNanos) {
-        return latency.at(nowNanos);
+        return at(nowNanos);
     }
 
     @Override
     public boolean hasLatencySample() {
-        return latency.sampled();
+        return sampled();
     }
 
     @Override

@@ -5,13 +5,13 @@ import java.lang.invoke.VarHandle;
 
 /**
  * What every request writes on a member — its in-flight count, its success count, its consecutive
- * failures — in fields of their own cache line: 64 bytes of padding before ({@link CacheLinePad}) and
- * after ({@link MemberPadAfter}), so that two threads working on two different members never write one
+ * failures, and (inherited) its latency estimate — in fields of their own cache line: 64 bytes of padding
+ * before ({@link CacheLinePad}) and after ({@link MemberPadAfter}), so that two threads working on two different members never write one
  * line (false sharing), and the member's read-mostly settings never share a line with a counter.
  *
  * <p>Thread-safety: atomic updates through {@link VarHandle}s; reads are volatile.
  */
-abstract class MemberHot extends CacheLinePad {
+abstract class MemberHot extends LatencyEstimator {
     private static final VarHandle IN_FLIGHT;
     private static final VarHandle SUCCESSES;
 
@@ -23,6 +23,10 @@ abstract class MemberHot extends CacheLinePad {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    MemberHot(long decayNanos) {
+        super(decayNanos);
     }
 
     /** Requests in flight; read by every least-connections scan. */

@@ -10,4 +10,8 @@ abstract class MemberPadAfter extends MemberHot {
     byte a40, a41, a42, a43, a44, a45, a46, a47;
     byte a48, a49, a50, a51, a52, a53, a54, a55;
     byte a56, a57, a58, a59, a60, a61, a62, a63;
+
+    MemberPadAfter(long decayNanos) {
+        super(decayNanos);
+    }
 }

@@ -33,17 +33,17 @@ class MemberTest {
 
     @Test
     void aLowerSampleIsAveragedInWithTheDecayWeight() {
-        m.latency.observe(100, ticker.read());
+        m.observe(100, ticker.read());
         ticker.advance(Duration.ofSeconds(10));
-        m.latency.observe(0, ticker.read());
+        m.observe(0, ticker.read());
         double w = Math.exp(-1);
         assertThat(m.latencyNanos()).isCloseTo(100 * w, within(1e-9)); // cost*w + 0*(1-w), read at once
     }
 
     @Test
     void aHigherSampleIsTakenAtOnce() {
-        m.latency.observe(10, ticker.read());
-        m.latency.observe(500, ticker.read());
+        m.observe(10, ticker.read());
+        m.observe(500, ticker.read());
         assertThat(m.latencyNanos()).isEqualTo(500.0);
     }
 
