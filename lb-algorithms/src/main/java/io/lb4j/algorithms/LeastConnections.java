@@ -6,7 +6,6 @@ import io.lb4j.api.Picker;
 import io.lb4j.api.Strategy;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -26,7 +25,7 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Ties</b> (common: with little traffic every count is 0) are broken by scanning from a rotating
  * start: the scan begins one position later on every pick, so equal endpoints are taken in turn instead of
- * always the first one (LVS always takes the first). The rotating position is an {@link AtomicLong} kept
+ * always the first one (LVS always takes the first). The rotating position is a {@link Sequence} kept
  * in the strategy, starting at a value drawn from the injected {@link RandomGenerator}, so it survives
  * republishes and clients started together do not all favour the same server.
  *
@@ -50,7 +49,7 @@ public final class LeastConnections implements Strategy {
     /** Canonical name. */
     public static final String NAME = "least-connections";
 
-    private final AtomicLong start;
+    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public LeastConnections() {
@@ -62,7 +61,7 @@ public final class LeastConnections implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public LeastConnections(RandomGenerator random) {
-        this.start = new AtomicLong(EndpointArrays.notNull("random", random).nextLong());
+        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
     }
 
     @Override
@@ -90,9 +89,9 @@ public final class LeastConnections implements Strategy {
 
     private static final class LcPicker implements Picker {
         private final Endpoint[] endpoints;
-        private final AtomicLong start;
+        private final Sequence start;
 
-        LcPicker(Endpoint[] endpoints, AtomicLong start) {
+        LcPicker(Endpoint[] endpoints, Sequence start) {
             this.endpoints = endpoints;
             this.start = start;
         }

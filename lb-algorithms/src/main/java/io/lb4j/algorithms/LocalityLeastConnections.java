@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Locality-based least connections, LVS {@code lblc} (ip_vs_lblc.c): each key (LVS: the destination
@@ -51,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LocalityLeastConnections implements Strategy {
     /** Where a keyless pick starts its least-connections scan; shared by this strategy's pickers. */
-    private final AtomicLong rotation = new AtomicLong();
+    private final Sequence rotation = new Sequence(0);
 
     /** The canonical name. */
     public static final String NAME = "locality-least-connections";
@@ -117,9 +116,9 @@ public final class LocalityLeastConnections implements Strategy {
         private final LocalityTable table;
         private final Ticker ticker;
 
-        private final AtomicLong rotation;
+        private final Sequence rotation;
 
-        LblcPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, AtomicLong rotation) {
+        LblcPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, Sequence rotation) {
             this.rotation = rotation;
             this.endpoints = endpoints;
             this.index = new LocalityCommon.IdIndex(endpoints);

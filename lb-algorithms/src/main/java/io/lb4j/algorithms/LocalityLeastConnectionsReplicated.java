@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Locality-based least connections with replication, LVS {@code lblcr} (ip_vs_lblcr.c): each key
@@ -57,7 +56,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LocalityLeastConnectionsReplicated implements Strategy {
     /** Where a keyless pick starts its least-connections scan; shared by this strategy's pickers. */
-    private final AtomicLong rotation = new AtomicLong();
+    private final Sequence rotation = new Sequence(0);
 
     /** The canonical name. */
     public static final String NAME = "locality-least-connections-replicated";
@@ -123,9 +122,9 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
         private final LocalityTable table;
         private final Ticker ticker;
 
-        private final AtomicLong rotation;
+        private final Sequence rotation;
 
-        LblcrPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, AtomicLong rotation) {
+        LblcrPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, Sequence rotation) {
             this.rotation = rotation;
             this.endpoints = endpoints;
             this.index = new LocalityCommon.IdIndex(endpoints);

@@ -6,7 +6,6 @@ import io.lb4j.api.Picker;
 import io.lb4j.api.Strategy;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -14,7 +13,7 @@ import java.util.random.RandomGenerator;
  * as the LVS {@code nq} scheduler ({@code ip_vs_nq.c}). One scan does both: it returns the first idle
  * endpoint it meets and otherwise keeps the smallest {@code (inFlight + 1) / weight}, compared by
  * cross-multiplication in {@code double} as in {@link ShortestExpectedDelay}. The scan starts at a rotating
- * position (an {@link AtomicLong} kept in the strategy, initialised from the injected
+ * position (a {@link Sequence} kept in the strategy, initialised from the injected
  * {@link RandomGenerator}), so idle endpoints are used in turn rather than always the first, as LVS would.
  *
  * <p>Weights are read once per {@code newPicker}; in-flight counts are read live on every pick.
@@ -38,7 +37,7 @@ public final class NeverQueue implements Strategy {
     /** Canonical name. */
     public static final String NAME = "never-queue";
 
-    private final AtomicLong start;
+    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public NeverQueue() {
@@ -50,7 +49,7 @@ public final class NeverQueue implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public NeverQueue(RandomGenerator random) {
-        this.start = new AtomicLong(EndpointArrays.notNull("random", random).nextLong());
+        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
     }
 
     @Override
@@ -77,9 +76,9 @@ public final class NeverQueue implements Strategy {
     private static final class NqPicker implements Picker {
         private final Endpoint[] endpoints;
         private final double[] weights;
-        private final AtomicLong start;
+        private final Sequence start;
 
-        NqPicker(Endpoint[] endpoints, double[] weights, AtomicLong start) {
+        NqPicker(Endpoint[] endpoints, double[] weights, Sequence start) {
             this.endpoints = endpoints;
             this.weights = weights;
             this.start = start;

@@ -9,7 +9,6 @@ import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.random.RandomGenerator;
 
@@ -72,7 +71,7 @@ public final class ReportedLoadRoundRobin implements Strategy {
 
     private final ReportedLoadConfig config;
     private final Ticker ticker;
-    private final AtomicInteger sequence;
+    private final Sequence sequence;
     private final ReportedWeights weights;
 
     /** A58's defaults on the system ticker, starting at a random position. */
@@ -90,7 +89,7 @@ public final class ReportedLoadRoundRobin implements Strategy {
         this.config = EndpointArrays.notNull("config", config);
         this.weights = new ReportedWeights(config);
         this.ticker = EndpointArrays.notNull("ticker", ticker);
-        this.sequence = new AtomicInteger(EndpointArrays.notNull("random", random).nextInt());
+        this.sequence = new Sequence(EndpointArrays.notNull("random", random).nextInt());
     }
 
     @Override
@@ -154,9 +153,9 @@ public final class ReportedLoadRoundRobin implements Strategy {
 
         @Override
         public Endpoint pick(PickContext context) {
-            AtomicInteger sequence = strategy.sequence;
+            Sequence sequence = strategy.sequence;
             while (true) {
-                int s = sequence.getAndIncrement();
+                int s = (int) sequence.getAndIncrement(); // the low 32 bits wrap as an int would
                 if ((s & (CHECK_EVERY - 1)) == 0) {
                     maybeRefresh();
                 }

@@ -6,7 +6,6 @@ import io.lb4j.api.Picker;
 import io.lb4j.api.Strategy;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,7 +16,7 @@ import java.util.random.RandomGenerator;
  * {@link WeightedRoundRobin}) in which each server's share is its ramp fraction, so a warming server gets
  * its ramped share of an equal split.
  *
- * <p>The position is one {@link AtomicLong} kept in the <em>strategy</em>, not in the picker, so a
+ * <p>The position is one {@link Sequence} kept in the <em>strategy</em>, not in the picker, so a
  * republish (a server added, ejected, restored or re-weighted) continues the rotation instead of
  * restarting it at the first server; restarting is what put 3–4× load on the first hosts during
  * deploys in gRPC-java (issue #4462). The counter starts at a random value drawn from the injected
@@ -42,7 +41,7 @@ public final class RoundRobin implements Strategy {
     /** Canonical name. */
     public static final String NAME = "round-robin";
 
-    private final AtomicLong position;
+    private final Sequence position;
 
     /** Round robin starting at a random position drawn from {@link Randoms#threadLocal()}. */
     public RoundRobin() {
@@ -54,7 +53,7 @@ public final class RoundRobin implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public RoundRobin(RandomGenerator random) {
-        this.position = new AtomicLong(EndpointArrays.notNull("random", random).nextLong());
+        this.position = new Sequence(EndpointArrays.notNull("random", random).nextLong());
     }
 
     @Override
@@ -86,9 +85,9 @@ public final class RoundRobin implements Strategy {
 
     private static final class RoundRobinPicker implements Picker {
         private final Endpoint[] endpoints;
-        private final AtomicLong position;
+        private final Sequence position;
 
-        RoundRobinPicker(Endpoint[] endpoints, AtomicLong position) {
+        RoundRobinPicker(Endpoint[] endpoints, Sequence position) {
             this.endpoints = endpoints;
             this.position = position;
         }

@@ -6,7 +6,6 @@ import io.lb4j.api.Picker;
 import io.lb4j.api.Strategy;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -19,7 +18,7 @@ import java.util.random.RandomGenerator;
  * {@code (a.inFlight + 1) * b.weight < (b.inFlight + 1) * a.weight}, in {@code double} (exact for integer
  * weights and any {@code int} count).
  *
- * <p><b>Ties</b> are broken by scanning from a rotating start (an {@link AtomicLong} kept in the strategy,
+ * <p><b>Ties</b> are broken by scanning from a rotating start (a {@link Sequence} kept in the strategy,
  * initialised from the injected {@link RandomGenerator}); LVS always takes the first.
  *
  * <p>Weights are read once per {@code newPicker}; in-flight counts are read live on every pick.
@@ -43,7 +42,7 @@ public final class ShortestExpectedDelay implements Strategy {
     /** Canonical name. */
     public static final String NAME = "shortest-expected-delay";
 
-    private final AtomicLong start;
+    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public ShortestExpectedDelay() {
@@ -55,7 +54,7 @@ public final class ShortestExpectedDelay implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public ShortestExpectedDelay(RandomGenerator random) {
-        this.start = new AtomicLong(EndpointArrays.notNull("random", random).nextLong());
+        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
     }
 
     @Override
@@ -82,9 +81,9 @@ public final class ShortestExpectedDelay implements Strategy {
     private static final class SedPicker implements Picker {
         private final Endpoint[] endpoints;
         private final double[] weights;
-        private final AtomicLong start;
+        private final Sequence start;
 
-        SedPicker(Endpoint[] endpoints, double[] weights, AtomicLong start) {
+        SedPicker(Endpoint[] endpoints, double[] weights, Sequence start) {
             this.endpoints = endpoints;
             this.weights = weights;
             this.start = start;

@@ -1,6 +1,5 @@
 package io.lb4j.algorithms;
 
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * gRPC's static stride scheduler (gRFC A58, {@code StaticStrideScheduler} in gRPC C++, Java and Go): an
@@ -23,13 +22,13 @@ final class StaticStrideSchedule {
     static final double MIN_RATIO = 0.1;
 
     private final short[] scaled;
-    private final AtomicInteger sequence;
+    private final Sequence sequence;
 
     /**
      * @param weights  one weight per endpoint, each finite and &gt; 0 (the caller fills missing weights)
      * @param sequence the sequence shared across schedules, so a rebuild continues the rotation
      */
-    StaticStrideSchedule(double[] weights, AtomicInteger sequence) {
+    StaticStrideSchedule(double[] weights, Sequence sequence) {
         this.sequence = sequence;
         double sum = 0;
         double max = 0;
@@ -61,7 +60,7 @@ final class StaticStrideSchedule {
     /** The index of the next endpoint. */
     int pick() {
         while (true) {
-            int i = chosen(sequence.getAndIncrement());
+            int i = chosen((int) sequence.getAndIncrement());
             if (i >= 0) {
                 return i;
             }

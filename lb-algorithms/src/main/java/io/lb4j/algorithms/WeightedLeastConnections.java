@@ -6,7 +6,6 @@ import io.lb4j.api.Picker;
 import io.lb4j.api.Strategy;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -20,7 +19,7 @@ import java.util.random.RandomGenerator;
  * slow start produces.
  *
  * <p><b>Ties</b> (for example every count at 0) are broken by scanning from a rotating start (an
- * {@link AtomicLong} kept in the strategy, initialised from the injected {@link RandomGenerator}), so equal
+ * {@link Sequence} kept in the strategy, initialised from the injected {@link RandomGenerator}), so equal
  * endpoints are taken in turn rather than always the first, as LVS would. With all counts at 0 the weights
  * therefore do not matter: {@link ShortestExpectedDelay} prefers heavier servers even then.
  *
@@ -45,7 +44,7 @@ public final class WeightedLeastConnections implements Strategy {
     /** Canonical name. */
     public static final String NAME = "weighted-least-connections";
 
-    private final AtomicLong start;
+    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public WeightedLeastConnections() {
@@ -57,7 +56,7 @@ public final class WeightedLeastConnections implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public WeightedLeastConnections(RandomGenerator random) {
-        this.start = new AtomicLong(EndpointArrays.notNull("random", random).nextLong());
+        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
     }
 
     @Override
@@ -84,9 +83,9 @@ public final class WeightedLeastConnections implements Strategy {
     static final class WlcPicker implements Picker {
         private final Endpoint[] endpoints;
         private final double[] weights;
-        private final AtomicLong start;
+        private final Sequence start;
 
-        WlcPicker(Endpoint[] endpoints, double[] weights, AtomicLong start) {
+        WlcPicker(Endpoint[] endpoints, double[] weights, Sequence start) {
             this.endpoints = endpoints;
             this.weights = weights;
             this.start = start;

@@ -7,7 +7,6 @@ import io.lb4j.api.Strategy;
 
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -45,7 +44,7 @@ import java.util.random.RandomGenerator;
  * over one cycle are exact as well; it is less evenly interleaved than nginx's only for heavy endpoints.</li>
  * </ol>
  *
- * <p>The position is an {@link AtomicLong} kept in the <em>strategy</em>, so a republish (ejection,
+ * <p>The position is a {@link Sequence} kept in the <em>strategy</em>, so a republish (ejection,
  * restore, re-weighting) continues counting instead of restarting every client at the heaviest server.
  * When the cycle changes, the new cycle is entered at {@code position mod newLength}. By default the
  * counter starts at a random value (many clients started together do not all begin at the same server);
@@ -77,7 +76,7 @@ public final class WeightedRoundRobin implements Strategy {
     public static final long SMOOTH_BUILD_LIMIT = 1L << 22;
 
     private final Config config;
-    private final AtomicLong position;
+    private final Sequence position;
 
     /** Default configuration, random start drawn from {@link Randoms#threadLocal()}. */
     public WeightedRoundRobin() {
@@ -97,7 +96,7 @@ public final class WeightedRoundRobin implements Strategy {
     public WeightedRoundRobin(Config config, RandomGenerator random) {
         this.config = EndpointArrays.notNull("config", config);
         EndpointArrays.notNull("random", random);
-        this.position = new AtomicLong(config.randomStart() ? random.nextLong() : 0L);
+        this.position = new Sequence(config.randomStart() ? random.nextLong() : 0L);
     }
 
     @Override
@@ -226,9 +225,9 @@ public final class WeightedRoundRobin implements Strategy {
 
     static final class SequencePicker implements Picker {
         private final Endpoint[] sequence;
-        private final AtomicLong position;
+        private final Sequence position;
 
-        SequencePicker(Endpoint[] sequence, AtomicLong position) {
+        SequencePicker(Endpoint[] sequence, Sequence position) {
             this.sequence = sequence;
             this.position = position;
         }
