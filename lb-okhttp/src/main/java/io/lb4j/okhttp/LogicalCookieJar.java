@@ -93,7 +93,7 @@ final class LogicalCookieJar implements CookieJar {
         List<Cookie> forLogical = new ArrayList<>(cookies.size());
         for (Cookie c : cookies) {
             if (c.hostOnly() || domainMatch(logical.host(), c.domain())) {
-                forLogical.add(new Cookie.Builder(c).hostOnlyDomain(logical.host()).build());
+                forLogical.add(OkHttpSupport.copy(c).hostOnlyDomain(logical.host()).build());
             } else {
                 log.debug("dropped cookie '{}' of a server of pool '{}': Domain={} does not match logical host {}",
                         c.name(), pool.name(), c.domain(), logical.host());
