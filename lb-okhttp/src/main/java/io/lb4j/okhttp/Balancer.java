@@ -51,11 +51,11 @@ final class Balancer {
      * @param started {@link System#nanoTime()} when the interceptor took the call, to recognise the call timeout
      */
     Response balance(Chain chain, Request request, Route route, long started) throws IOException {
+        CookieJar clientJar = cookies.clientJar(chain); // first: it may refuse the call (OkHttp 4 without our jar)
         Route.PoolPolicies pp = route.policies();
         pp.retries().deposit();
         pp.requeues().deposit();
         PickContext base = sessions.context(request);
-        CookieJar clientJar = cookies.clientJar(chain);
         String stickyId = sessions.stickyServer(clientJar, request, pp.sticky());
         ReplayGuard guard = new ReplayGuard(request);
         LogicalCookieJar jar = new LogicalCookieJar(clientJar, request.url(), route.pool(), sessions.cookieName());
