@@ -37,12 +37,12 @@ final class Fixtures {
         }
     }
 
-    /** An in-memory cookie jar that honours domain and path matching. */
+    /** An in-memory cookie jar that honours domain and path matching; thread-safe (a replace is atomic). */
     static final class MemoryCookieJar implements CookieJar {
         final List<Cookie> cookies = new CopyOnWriteArrayList<>();
 
         @Override
-        public void saveFromResponse(HttpUrl url, List<Cookie> list) {
+        public synchronized void saveFromResponse(HttpUrl url, List<Cookie> list) {
             for (Cookie c : list) {
                 cookies.removeIf(old -> old.name().equals(c.name()) && old.domain().equals(c.domain())
                         && old.path().equals(c.path()));
