@@ -7,6 +7,7 @@ import io.lb4j.okhttp.LoadBalancingInterceptor;
 import io.lb4j.pool.ActiveHealth;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PoolConfig;
+import okhttp3.CookieJar;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -28,7 +29,10 @@ public class OkHttpExample {
                      .servers(servers)
                      .build();
              LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build()) {
-            OkHttpClient client = new OkHttpClient.Builder().addInterceptor(lb).build();
+            OkHttpClient client = new OkHttpClient.Builder()
+                    .cookieJar(LoadBalancingInterceptor.cookieJar(CookieJar.NO_COOKIES)) // OkHttp 4.12 needs it; 5 ignores it
+                    .addInterceptor(lb)
+                    .build();
             Request request = new Request.Builder().url("http://orders/api/items").build();
             try (Response response = client.newCall(request).execute()) {
                 System.out.println(response.code() + " from " + response.request().url().host()

@@ -6,6 +6,7 @@ import io.lb4j.api.NoAvailableServerException;
 import io.lb4j.api.PickContext;
 import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
+import okhttp3.CookieJar;
 import okhttp3.Interceptor.Chain;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -18,8 +19,8 @@ import java.io.InterruptedIOException;
  * picked with the request's hash key or sticky server ({@link StickySessions}); an idempotent, replayable
  * request ({@link ReplayGuard}) on a hedging route goes to the route's {@link Hedger}; otherwise the tries
  * run one after another on the calling chain. Each try rewrites the request to its server ({@link RouteTable#rewrite}), is sent with the
- * client's cookie jar scoped to the logical host ({@link LogicalCookieJar}) while {@link ReplayGuard} watches
- * what was written, and reports its outcome on its {@link Lease}: success, failure (an I/O error, a failure
+ * client's cookie jar scoped to the logical host ({@link LogicalCookieJar}, put in front of OkHttp by the
+ * {@link CookieScope}) while {@link ReplayGuard} watches what was written, and reports its outcome on its {@link Lease}: success, failure (an I/O error, a failure
  * status, the call timeout expiring while the server had the try) or drop (cancelled, interrupted, a
  * refused redirect, anything other than an I/O error). {@link RetryPolicy} decides whether a failed try is
  * requeued or retried on another server. With sticky sessions on, the answer of a server other than the
@@ -33,9 +34,12 @@ final class Balancer {
     private final StickySessions sessions;
     private final boolean preserveHostHeader;
     private final LoadMetricsHeader loadReports;
+    private final CookieScope cookies;
 
-    Balancer(RetryPolicy policy, StickySessions sessions, boolean preserveHostHeader, LoadMetricsHeader loadReports) {
+    Balancer(RetryPolicy policy, StickySessions sessions, boolean preserveHostHeader, LoadMetricsHeader loadReports,
+             CookieScope cookies) {
         this.policy = policy;
+        this.cookies = cookies;
         this.sessions = sessions;
         this.preserveHostHeader = preserveHostHeader;
         this.loadReports = loadReports;
@@ -46,16 +50,16 @@ final class Balancer {
      *
      * @param started {@link System#nanoTime()} when the interceptor took the call, to recognise the call timeout
      */
-    Response balance(Chain original, Request request, Route route, long started) throws IOException {
+    Response balance(Chain chain, Request request, Route route, long started) throws IOException {
+        CookieJar clientJar = cookies.clientJar(chain); // first: it may refuse the call (OkHttp 4 without our jar)
         Route.PoolPolicies pp = route.policies();
         pp.retries().deposit();
         pp.requeues().deposit();
         PickContext base = sessions.context(request);
-        String stickyId = sessions.stickyServer(original.getCookieJar(), request, pp.sticky());
+        String stickyId = sessions.stickyServer(clientJar, request, pp.sticky());
         ReplayGuard guard = new ReplayGuard(request);
-        LogicalCookieJar jar = new LogicalCookieJar(original.getCookieJar(), request.url(), route.pool(),
-                sessions.cookieName());
-        Chain chain = original.withCookieJar(guard.watch(jar));
+        LogicalCookieJar jar = new LogicalCookieJar(clientJar, request.url(), route.pool(), sessions.cookieName());
+        CookieJar callJar = guard.watch(jar);
         Request template = guard.track(preserveHostHeader ? RouteTable.withHostHeader(sessions.withoutStickyCookie(request))
                 : sessions.withoutStickyCookie(request));
         RetryPolicy.Tries tries = new RetryPolicy.Tries();
@@ -71,7 +75,7 @@ final class Balancer {
             guard.beginTry();
             Response response;
             try {
-                response = chain.proceed(RouteTable.rewrite(template, server));
+                response = cookies.proceed(chain, callJar, RouteTable.rewrite(template, server));
             } catch (LogicalCookieJar.OutsidePool e) {
                 lease.drop(); // the server answered; the client refused to follow it outside the pool
                 throw tries.withEarlier(RedirectRefusedException.of(route.host(), server.id(), e.target()));
@@ -118,7 +122,7 @@ final class Balancer {
             }
             Lease next = policy.afterStatus(code, guard.replayable(), chain.call(), route, base, tries);
             if (next == null) {
-                return sessions.stick(original.getCookieJar(), request.url(), route.prefix(), pp.sticky(), stickyId,
+                return sessions.stick(clientJar, request.url(), route.prefix(), pp.sticky(), stickyId,
                         server, response);
             }
             response.close();

@@ -27,6 +27,8 @@ final class InterceptorSettings {
     byte[] stickySecret;
     String hashKeyHeader;
     Call.Factory hedgeCallFactory;
+    /** null: the one for the OkHttp on the class path; tests force {@link CookieScope#THREAD} on OkHttp 5 too. */
+    CookieScope cookieScope;
 
     /**
      * @throws IllegalArgumentException when no route was added, a route hedges without a hedge call factory,

@@ -5,6 +5,7 @@ import io.lb4j.api.PickContext;
 import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
+import okhttp3.CookieJar;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
@@ -26,6 +27,7 @@ import java.util.Set;
  * host's name.
  * <pre>{@code
  * OkHttpClient client = new OkHttpClient.Builder()
+ *         .cookieJar(LoadBalancingInterceptor.cookieJar(CookieJar.NO_COOKIES)) // OkHttp 4.12 only, see cookieJar()
  *         .addInterceptor(LoadBalancingInterceptor.builder()
  *                 .pool("orders", ordersPool)                 // http://orders/...  -> ordersPool
  *                 .route("web", "/static/", staticPool)       // layer 7: first match wins
@@ -43,7 +45,8 @@ import java.util.Set;
  *       {@link Builder#stickyCookie}; a token resolves only to a current member), and <b>rewrite</b> the
  *       URL to the server's host and port (scheme, path, query, headers and tags kept; with
  *       {@link Builder#preserveHostHeader} the {@code Host} header keeps the logical name).</li>
- *   <li><b>Send</b> with the client's cookie jar scoped to the logical host, as a browser behind a reverse
+ *   <li><b>Send</b> with the client's cookie jar scoped to the logical host (on OkHttp 4.12 the client's jar
+ *       must be {@link #cookieJar(CookieJar)}), as a browser behind a reverse
  *       proxy: members share the logical host's cookies; nothing a member sets is stored where it would
  *       reach a host outside the pool; a redirect OkHttp would follow to an address outside the pool (or
  *       to the logical URL, which only this interceptor can balance) is refused before it is sent, with a
@@ -103,6 +106,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     private final RouteTable routes;
     private final StickySessions sessions;
     private final Balancer balancer;
+    private final CookieScope cookies;
     private final PoolStates states = new PoolStates();
     private final LoadMetricsHeader loadReports = new LoadMetricsHeader();
     private volatile boolean closed;
@@ -111,9 +115,11 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         RetryPolicy policy = new RetryPolicy(s.maxTries, s.maxRequeues, s.retryOnTimeout, s.retryStatuses,
                 s.failureStatuses);
         this.sessions = new StickySessions(s.stickyCookie, s.stickySecret, s.hashKeyHeader);
-        this.balancer = new Balancer(policy, sessions, s.preserveHostHeader, loadReports);
+        this.cookies = s.cookieScope != null ? s.cookieScope : CookieScope.forThisOkHttp();
+        this.balancer = new Balancer(policy, sessions, s.preserveHostHeader, loadReports, cookies);
         this.routes = states.build(s, sessions);
-        log.info("lb4j OkHttp interceptor: routes {}, {}, retryStatuses={}, retry {}, requeue {}{}{}", routes, policy,
+        log.info("lb4j OkHttp interceptor on OkHttp {} (cookie scope {}): routes {}, {}, retryStatuses={}, retry {}, requeue {}{}{}",
+                OkHttpSupport.version(), cookies, routes, policy,
                 s.retryStatuses, s.retryBudget, s.requeueBudget,
                 s.stickyCookie == null ? "" : ", sticky cookie " + s.stickyCookie,
                 s.hashKeyHeader == null ? "" : ", hash key header " + s.hashKeyHeader);
@@ -163,6 +169,36 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     }
 
     /**
+     * The cookie jar to install as the client's on <b>OkHttp 4.12</b> (required there; also on OkHttp 5.0 to
+     * 5.3): {@code jar} itself, except while this library sends a try of a balanced call, when it is scoped
+     * to the call's logical host exactly as on OkHttp 5.4+ (where the interceptor does this per call
+     * through {@code Interceptor.Chain.withCookieJar} and needs nothing installed). Installing it on OkHttp
+     * 5.4+ is harmless: the interceptor then uses {@code jar}, so code meant for both versions may always
+     * install it.
+     * <pre>{@code
+     * OkHttpClient client = new OkHttpClient.Builder()
+     *         .cookieJar(LoadBalancingInterceptor.cookieJar(CookieJar.NO_COOKIES))   // or your jar
+     *         .addInterceptor(lb)
+     *         .build();
+     * }</pre>
+     * Install it as the client's jar itself (wrap your jar in it, not it in yours): on OkHttp 4.12, a call to
+     * a logical host through a client whose jar is anything else fails with an
+     * {@link IllegalStateException} saying so, before anything is sent. One jar may serve any number of
+     * clients and interceptors. The scope is a thread-local set while the interceptor runs
+     * {@code chain.proceed} on the calling thread, where OkHttp loads and stores cookies; so interceptors
+     * below this one must call {@code proceed} on the thread that called them (OkHttp's own do), and a call
+     * made on that thread meanwhile (e.g. from an {@code Authenticator}) through a client that shares this
+     * jar but not the interceptor counts as part of the balanced call: refused unless it goes to a member
+     * of the pool.
+     *
+     * @param jar the client's own jar, e.g. {@code CookieJar.NO_COOKIES} or a {@code JavaNetCookieJar}
+     * @return a thread-safe jar (as thread-safe as {@code jar})
+     */
+    public static CookieJar cookieJar(CookieJar jar) {
+        return new CookieScope.ScopedCookieJar(Checks.notNull("jar", jar));
+    }
+
+    /**
      * A {@link Dns} for the client that refuses to resolve this interceptor's logical host names and
      * delegates every other name: a safety net so that nothing below the interceptor (another
      * interceptor, a request built by hand for a client without this interceptor) reaches a logical name
@@ -207,7 +243,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
         String host = RouteTable.withoutTrailingDot(url.host());
         Route[] candidates = routes.routes(host);
         if (candidates == null) {
-            return chain.proceed(request);
+            return cookies.passThrough(chain, request);
         }
         if (closed) {
             throw new IOException("LoadBalancingInterceptor is closed: request for logical host '" + host + "' not sent");
@@ -413,12 +449,16 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
          * @throws IllegalArgumentException when no route was added, a route hedges but no
          *                                  {@link #hedgeCallFactory} was set, or a sticky secret was set
          *                                  without a sticky cookie
-         * @throws IllegalStateException    when the OkHttp on the class path is older than 5.4 (e.g. OkHttp 4.12)
          */
         public LoadBalancingInterceptor build() {
-            OkHttpSupport.requireCompatible();
             s.validate();
             return new LoadBalancingInterceptor(s);
+        }
+
+        /** Test hook: how call jars reach OkHttp (default: what the OkHttp on the class path supports). */
+        Builder cookieScope(CookieScope scope) {
+            s.cookieScope = scope;
+            return this;
         }
     }
 }

@@ -68,7 +68,7 @@ final class LogicalCookieJar implements CookieJar {
     @Override
     public List<Cookie> loadForRequest(HttpUrl url) {
         if (!isMember(url)) {
-            throw new OutsidePool(url);
+            throw new OutsidePool(url, pool.name(), logical.host());
         }
         List<Cookie> all = delegate.loadForRequest(atLogicalHost(url));
         if (all.isEmpty()) {
@@ -93,7 +93,7 @@ final class LogicalCookieJar implements CookieJar {
         List<Cookie> forLogical = new ArrayList<>(cookies.size());
         for (Cookie c : cookies) {
             if (c.hostOnly() || domainMatch(logical.host(), c.domain())) {
-                forLogical.add(new Cookie.Builder(c).hostOnlyDomain(logical.host()).build());
+                forLogical.add(OkHttpSupport.copy(c).hostOnlyDomain(logical.host()).build());
             } else {
                 log.debug("dropped cookie '{}' of a server of pool '{}': Domain={} does not match logical host {}",
                         c.name(), pool.name(), c.domain(), logical.host());
@@ -143,15 +143,20 @@ final class LogicalCookieJar implements CookieJar {
 
     /**
      * Thrown out of {@link #loadForRequest} to stop a request to a host outside the pool before OkHttp
-     * sends it; unchecked, so that it passes OkHttp's follow-up and recovery code untouched. Never escapes
-     * the interceptor.
+     * sends it; unchecked, so that it passes OkHttp's follow-up and recovery code untouched. The interceptor
+     * turns it into a {@link RedirectRefusedException}; it reaches a caller only on OkHttp 4.12, for a call
+     * made on the thread of a balanced call while that call is in flight, through a client sharing its
+     * cookie jar without the interceptor (see {@link LoadBalancingInterceptor#cookieJar}).
      */
     static final class OutsidePool extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient HttpUrl target;
 
-        OutsidePool(HttpUrl target) {
-            super(null, null, false, false);
+        OutsidePool(HttpUrl target, String pool, String logicalHost) {
+            super("request to " + target.host() + ":" + target.port() + " refused: not a member of pool '" + pool
+                    + "', and made while a call to logical host '" + logicalHost + "' was in flight on this thread "
+                    + "(a redirect, or a call through a client sharing its LoadBalancingInterceptor.cookieJar "
+                    + "without the interceptor)", null, false, false);
             this.target = target;
         }
 

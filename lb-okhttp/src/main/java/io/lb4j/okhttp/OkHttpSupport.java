@@ -1,31 +1,53 @@
 package io.lb4j.okhttp;
 
+import okhttp3.Cookie;
 import okhttp3.CookieJar;
 import okhttp3.Interceptor;
 
 /**
- * Checks, once, that the OkHttp on the class path has what the interceptor needs: OkHttp 5.4's interceptor
- * overrides ({@code Interceptor.Chain.withCookieJar}), with which each call's cookies are scoped to its logical
- * host. OkHttp 4.x (artifact {@code com.squareup.okhttp3:okhttp}) lacks them; without this check a call would
- * fail with a {@code NoSuchMethodError} deep inside OkHttp. Internal; stateless and thread-safe.
+ * What the OkHttp on the class path offers, found once: lb-okhttp is compiled against OkHttp 5 and runs on
+ * OkHttp 4.12 too, taking a 4.12-compatible path wherever it uses API that OkHttp 5 added:
+ * <ul>
+ *   <li>{@code Interceptor.Chain.withCookieJar} / {@code getCookieJar} (OkHttp 5.4): how each call's cookies
+ *       are scoped to its logical host, see {@link CookieScope};</li>
+ *   <li>{@code Cookie.Builder(Cookie)} (OkHttp 5): copying a cookie, see {@link #copy(Cookie)}.</li>
+ * </ul>
+ * Tested on OkHttp 4.12 and 5.x (lb-okhttp's test suite runs on both). Internal; stateless and thread-safe.
  */
 final class OkHttpSupport {
-    /** The oldest OkHttp the interceptor runs on. */
-    static final String MINIMUM = "5.4.0";
+    private static final boolean CHAIN_COOKIE_JAR = hasMethod(Interceptor.Chain.class, "withCookieJar", CookieJar.class)
+            && hasMethod(Interceptor.Chain.class, "getCookieJar", null);
+    private static final boolean COOKIE_COPY = hasConstructor(Cookie.Builder.class, Cookie.class);
 
     private OkHttpSupport() {
     }
 
-    /** @throws IllegalStateException naming the OkHttp found and the one needed */
-    static void requireCompatible() {
-        try {
-            Interceptor.Chain.class.getMethod("withCookieJar", CookieJar.class);
-            Interceptor.Chain.class.getMethod("getCookieJar");
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("lb-okhttp needs OkHttp " + MINIMUM + " or later (Maven artifact "
-                    + "com.squareup.okhttp3:okhttp-jvm), found OkHttp " + version() + " on the class path; "
-                    + "exclude com.squareup.okhttp3:okhttp 4.x from the dependency that brings it (see the README)");
+    /** Whether interceptors can override the cookie jar per call (OkHttp 5.4 and later). */
+    static boolean hasChainCookieJar() {
+        return CHAIN_COOKIE_JAR;
+    }
+
+    /** A builder holding all of {@code c}'s attributes, on OkHttp 5 also those OkHttp 4 does not know (SameSite). */
+    static Cookie.Builder copy(Cookie c) {
+        if (COOKIE_COPY) {
+            return new Cookie.Builder(c);
         }
+        Cookie.Builder b = new Cookie.Builder().name(c.name()).value(c.value()).path(c.path());
+        if (c.persistent()) {
+            b.expiresAt(c.expiresAt());
+        }
+        if (c.hostOnly()) {
+            b.hostOnlyDomain(c.domain());
+        } else {
+            b.domain(c.domain());
+        }
+        if (c.secure()) {
+            b.secure();
+        }
+        if (c.httpOnly()) {
+            b.httpOnly();
+        }
+        return b;
     }
 
     /** OkHttp's own version constant, read reflectively (javac would inline the compile-time one). */
@@ -34,6 +56,28 @@ final class OkHttpSupport {
             return String.valueOf(Class.forName("okhttp3.OkHttp").getField("VERSION").get(null));
         } catch (ReflectiveOperationException | LinkageError e) {
             return "(unknown version)";
+        }
+    }
+
+    private static boolean hasMethod(Class<?> type, String name, Class<?> parameter) {
+        try {
+            if (parameter == null) {
+                type.getMethod(name);
+            } else {
+                type.getMethod(name, parameter);
+            }
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static boolean hasConstructor(Class<?> type, Class<?> parameter) {
+        try {
+            type.getConstructor(parameter);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 }

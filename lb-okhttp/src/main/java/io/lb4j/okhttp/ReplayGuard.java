@@ -64,9 +64,13 @@ final class ReplayGuard {
         requests = 0;
     }
 
-    /** Whether this try may have sent the request (its body was written, or a follow-up was started). */
+    /**
+     * Whether this try may have sent the request: its body was written, or a follow-up was started, or (for
+     * a request that must not be replayed) the watched jar saw no request at all: it was bypassed, e.g. by an
+     * interceptor below that sent the request on another thread, so the guard cannot tell and assumes sent.
+     */
     boolean maybeSent() {
-        return written || requests > 1;
+        return written || requests > 1 || (!replayable && requests == 0);
     }
 
     /** GET, HEAD, OPTIONS, TRACE, PUT, DELETE, unless an {@link Idempotent} tag says otherwise. */

@@ -1,60 +1,45 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.Server;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A real HTTP server on loopback (a MockWebServer) standing for one backend: answers {@code 200} with its
- * name as body unless told otherwise, answers {@code /health} with {@link #healthStatus}, and records
- * every non-health request.
+ * A real HTTP server on loopback (a MockWebServer, see {@link StubServer}) standing for one backend: answers
+ * {@code 200} with its name as body unless told otherwise, answers {@code /health} with {@link #healthStatus},
+ * and records every non-health request.
  */
 final class Backend implements AutoCloseable {
     final String name;
-    final MockWebServer web = new MockWebServer();
+    private final StubServer web;
     final AtomicInteger hits = new AtomicInteger();
-    final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    volatile Function<RecordedRequest, MockResponse> handler;
+    final List<Seen> requests = new CopyOnWriteArrayList<>();
+    volatile Function<Seen, Reply> handler;
     volatile int healthStatus = 200;
     private volatile boolean closed;
 
     Backend(String name) {
         this.name = name;
         this.handler = r -> ok(name);
-        web.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                if ("/health".equals(request.getUrl().encodedPath())) {
-                    return new MockResponse.Builder().code(healthStatus).body("health " + healthStatus).build();
-                }
-                hits.incrementAndGet();
-                requests.add(request);
-                return handler.apply(request);
+        this.web = StubServer.start(request -> {
+            if ("/health".equals(request.path())) {
+                return Reply.status(healthStatus).body("health " + healthStatus);
             }
+            hits.incrementAndGet();
+            requests.add(request);
+            return handler.apply(request);
         });
-        try {
-            web.start(InetAddress.getByName("127.0.0.1"), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
-    static MockResponse ok(String body) {
-        return new MockResponse.Builder().code(200).body(body).build();
+    static Reply ok(String body) {
+        return Reply.status(200).body(body);
     }
 
-    static MockResponse status(int code) {
-        return new MockResponse.Builder().code(code).body("status " + code).build();
+    static Reply status(int code) {
+        return Reply.status(code).body("status " + code);
     }
 
     void answer(int code) {
@@ -62,7 +47,7 @@ final class Backend implements AutoCloseable {
     }
 
     int port() {
-        return web.getPort();
+        return web.port();
     }
 
     /** The pool member for this backend, id = its name. */
@@ -75,7 +60,7 @@ final class Backend implements AutoCloseable {
         return Server.builder("127.0.0.1", port()).id(name).weight(weight).build();
     }
 
-    RecordedRequest lastRequest() {
+    Seen lastRequest() {
         return requests.get(requests.size() - 1);
     }
 

@@ -1,7 +1,6 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.pool.LoadBalancingPool;
-import mockwebserver3.MockResponse;
 import okhttp3.Cookie;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -25,25 +24,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CookieScopeTest extends InterceptorTestBase {
     private final Fixtures.MemoryCookieJar jar = new Fixtures.MemoryCookieJar();
 
-    private static MockResponse redirect(String location, String... setCookies) {
-        MockResponse.Builder b = new MockResponse.Builder().code(302).addHeader("Location", location);
+    private static Reply redirect(String location, String... setCookies) {
+        Reply b = Reply.status(302).header("Location", location);
         for (String c : setCookies) {
-            b.addHeader("Set-Cookie", c);
+            b.header("Set-Cookie", c);
         }
         return b.build();
     }
 
-    private static MockResponse ok(String body, String... setCookies) {
-        MockResponse.Builder b = new MockResponse.Builder().code(200).body(body);
+    private static Reply ok(String body, String... setCookies) {
+        Reply b = Reply.status(200).body(body);
         for (String c : setCookies) {
-            b.addHeader("Set-Cookie", c);
+            b.header("Set-Cookie", c);
         }
         return b.build();
     }
 
     private OkHttpClient.Builder client(LoadBalancingPool pool) {
         LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", pool).build();
-        return Fixtures.client(lb, lb.guardDns(dns)).cookieJar(jar);
+        return Fixtures.client(lb, lb.guardDns(dns)).cookieJar(Fixtures.clientJar(jar));
     }
 
     private List<String> domains() {
@@ -55,7 +54,7 @@ class CookieScopeTest extends InterceptorTestBase {
         Backend a = backend("a");
         Backend outside = backend("outside");
         String target = "http://127.0.0.1:" + outside.port() + "/collect";
-        a.handler = r -> r.getUrl().encodedPath().equals("/login") ? ok("a", "SESSION=s3cret; Path=/; HttpOnly")
+        a.handler = r -> r.path().equals("/login") ? ok("a", "SESSION=s3cret; Path=/; HttpOnly")
                 : redirect(target + "?token=abc", "LAST=redirect; Path=/");
         outside.handler = r -> ok("outside", "planted=1; Path=/");
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a));
@@ -80,11 +79,11 @@ class CookieScopeTest extends InterceptorTestBase {
     void responsesFromOutsideThePoolNeverStoreCookiesUnderTheLogicalHost() throws IOException {
         Backend a = backend("a");
         Backend outside = backend("outside");
-        outside.handler = r -> r.getUrl().encodedPath().equals("/to-logical")
+        outside.handler = r -> r.path().equals("/to-logical")
                 ? redirect("http://orders/steal", "evil=1; Path=/", "planted=1; Domain=orders; Path=/")
                 : redirect("http://127.0.0.1:" + a.port() + "/direct", "evil2=1; Path=/");
-        a.handler = r -> r.getUrl().encodedPath().equals("/direct") ? ok("a direct", "direct=1; Path=/")
-                : ok("a " + r.getUrl().encodedPath());
+        a.handler = r -> r.path().equals("/direct") ? ok("a direct", "direct=1; Path=/")
+                : ok("a " + r.path());
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a));
         OkHttpClient client = client(orders).build();
         String outsideUrl = "http://127.0.0.1:" + outside.port();
@@ -98,7 +97,7 @@ class CookieScopeTest extends InterceptorTestBase {
         assertThat(call(client, get("http://orders/cart"))).isEqualTo("200 a /cart");
 
         assertThat(domains()).containsExactlyInAnyOrder("evil@127.0.0.1", "evil2@127.0.0.1", "direct@127.0.0.1");
-        assertThat(a.lastRequest().getHeaders().get("Cookie")).isNull();
+        assertThat(a.lastRequest().header("Cookie")).isNull();
         assertThat(a.hits.get()).isEqualTo(2);
     }
 
@@ -107,7 +106,7 @@ class CookieScopeTest extends InterceptorTestBase {
         Backend a = backend("a");
         Backend outside = backend("outside");
         String target = "http://127.0.0.1:" + outside.port() + "/x";
-        a.handler = r -> r.getUrl().encodedPath().equals("/login") ? ok("a", "SESSION=s3cret; Path=/")
+        a.handler = r -> r.path().equals("/login") ? ok("a", "SESSION=s3cret; Path=/")
                 : redirect(target);
         outside.handler = r -> ok("outside", "theirs=1; Path=/");
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a));
@@ -121,7 +120,7 @@ class CookieScopeTest extends InterceptorTestBase {
         }
         assertThat(call(client, get(location))).isEqualTo("200 outside");
 
-        assertThat(outside.lastRequest().getHeaders().get("Cookie")).isNull();
+        assertThat(outside.lastRequest().header("Cookie")).isNull();
         assertThat(domains()).containsExactlyInAnyOrder("SESSION@orders", "theirs@127.0.0.1");
     }
 
@@ -129,7 +128,7 @@ class CookieScopeTest extends InterceptorTestBase {
     void redirectToAnotherMemberIsFollowedWithTheLogicalHostsCookies() {
         Backend a = backend("a");
         Backend b = backend("b");
-        a.handler = r -> r.getUrl().encodedPath().equals("/login") ? ok("a", "SESSION=s3cret; Path=/")
+        a.handler = r -> r.path().equals("/login") ? ok("a", "SESSION=s3cret; Path=/")
                 : redirect("http://127.0.0.1:" + b.port() + "/there");
         b.handler = r -> ok("b", "fromB=1; Path=/");
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a, b));
@@ -138,7 +137,7 @@ class CookieScopeTest extends InterceptorTestBase {
         call(client, get("http://orders/login"));
         assertThat(call(client, get("http://orders/go"))).isEqualTo("200 b");
 
-        assertThat(b.lastRequest().getHeaders().get("Cookie")).isEqualTo("SESSION=s3cret");
+        assertThat(b.lastRequest().header("Cookie")).isEqualTo("SESSION=s3cret");
         assertThat(domains()).containsExactlyInAnyOrder("SESSION@orders", "fromB@orders");
     }
 
@@ -154,16 +153,16 @@ class CookieScopeTest extends InterceptorTestBase {
         call(client, get("http://127.0.0.1:" + outside.port() + "/"));
 
         assertThat(domains()).containsExactly("own@orders");
-        assertThat(outside.lastRequest().getHeaders().get("Cookie")).isNull();
+        assertThat(outside.lastRequest().header("Cookie")).isNull();
     }
 
     @Test
     void cookiesAreSentForTheFollowUpsPathAtTheLogicalHost() {
         Backend a = backend("a");
-        a.handler = r -> switch (r.getUrl().encodedPath()) {
+        a.handler = r -> switch (r.path()) {
             case "/login" -> ok("a", "admin=1; Path=/admin", "all=1; Path=/");
             case "/old" -> redirect("/admin/new");
-            default -> ok("a " + r.getUrl().encodedPath());
+            default -> ok("a " + r.path());
         };
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a));
         OkHttpClient client = client(orders).build();
@@ -171,9 +170,9 @@ class CookieScopeTest extends InterceptorTestBase {
         call(client, get("http://orders/login"));
         assertThat(call(client, get("http://orders/old"))).isEqualTo("200 a /admin/new");
 
-        List<mockwebserver3.RecordedRequest> requests = a.requests;
-        assertThat(requests.get(1).getHeaders().get("Cookie")).isEqualTo("all=1");
-        assertThat(requests.get(2).getHeaders().get("Cookie")).isEqualTo("admin=1; all=1");
+        List<Seen> requests = a.requests;
+        assertThat(requests.get(1).header("Cookie")).isEqualTo("all=1");
+        assertThat(requests.get(2).header("Cookie")).isEqualTo("admin=1; all=1");
     }
 
     @Test

@@ -1,12 +1,10 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.pool.LoadBalancingPool;
-import mockwebserver3.MockResponse;
 import okhttp3.Cookie;
 import okhttp3.CookieJar;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
-import okhttp3.java.net.cookiejar.JavaNetCookieJar;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CookieScopeWithRealJarsTest extends InterceptorTestBase {
 
     private static CookieJar jar(String kind) {
-        return kind.equals("java.net") ? new JavaNetCookieJar(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+        return kind.equals("java.net") ? Fixtures.javaNetCookieJar(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                 : new Fixtures.MemoryCookieJar();
     }
 
@@ -36,13 +34,13 @@ class CookieScopeWithRealJarsTest extends InterceptorTestBase {
         return jar.loadForRequest(HttpUrl.get(url)).stream().map(Cookie::name).toList();
     }
 
-    private static MockResponse response(int code, String location, String... setCookies) {
-        MockResponse.Builder b = new MockResponse.Builder().code(code).body("from " + code);
+    private static Reply response(int code, String location, String... setCookies) {
+        Reply b = Reply.status(code).body("from " + code);
         if (location != null) {
-            b.addHeader("Location", location);
+            b.header("Location", location);
         }
         for (String c : setCookies) {
-            b.addHeader("Set-Cookie", c);
+            b.header("Set-Cookie", c);
         }
         return b.build();
     }
@@ -54,13 +52,13 @@ class CookieScopeWithRealJarsTest extends InterceptorTestBase {
         Backend member = backend("member");
         Backend outside = backend("outside");
         String outsideUrl = "http://127.0.0.1:" + outside.port();
-        member.handler = r -> r.getUrl().encodedPath().equals("/set-cookie")
+        member.handler = r -> r.path().equals("/set-cookie")
                 ? response(200, null, "SESSION=s3cret; Path=/")
                 : response(302, outsideUrl + "/x");
         outside.handler = r -> response(200, null, "planted=1; Path=/");
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(member));
         LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
-        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).cookieJar(jar).build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).cookieJar(Fixtures.clientJar(jar)).build();
 
         call(client, get("http://orders/set-cookie"));
         assertThatThrownBy(() -> client.newCall(get("http://orders/redirect")).execute())
@@ -79,13 +77,13 @@ class CookieScopeWithRealJarsTest extends InterceptorTestBase {
         Backend member = backend("member");
         Backend outside = backend("outside");
         String outsideUrl = "http://127.0.0.1:" + outside.port();
-        outside.handler = r -> r.getUrl().encodedPath().equals("/to-logical")
+        outside.handler = r -> r.path().equals("/to-logical")
                 ? response(302, "http://orders/x", "evil=1; Path=/", "planted=1; Domain=orders; Path=/")
                 : response(302, "http://127.0.0.1:" + member.port() + "/direct", "evil2=1; Path=/");
         member.handler = r -> response(200, null);
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(member));
         LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("orders", orders).build();
-        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).cookieJar(jar).build();
+        OkHttpClient client = Fixtures.client(lb, lb.guardDns(dns)).cookieJar(Fixtures.clientJar(jar)).build();
 
         assertThatThrownBy(() -> client.newCall(get(outsideUrl + "/to-logical")).execute())
                 .isInstanceOf(UnknownHostException.class);
@@ -93,7 +91,7 @@ class CookieScopeWithRealJarsTest extends InterceptorTestBase {
         call(client, get("http://orders/cart"));          // through the logical host
 
         assertThat(names(jar, "http://orders/")).isEmpty();
-        assertThat(member.lastRequest().getHeaders().get("Cookie")).as("logical request to the member").isNull();
+        assertThat(member.lastRequest().header("Cookie")).as("logical request to the member").isNull();
         assertThat(names(jar, outsideUrl + "/")).contains("evil", "evil2").doesNotContain("planted");
     }
 }

@@ -10,6 +10,7 @@ import okhttp3.Response;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.CookieHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -36,12 +37,12 @@ final class Fixtures {
         }
     }
 
-    /** An in-memory cookie jar that honours domain and path matching. */
+    /** An in-memory cookie jar that honours domain and path matching; thread-safe (a replace is atomic). */
     static final class MemoryCookieJar implements CookieJar {
         final List<Cookie> cookies = new CopyOnWriteArrayList<>();
 
         @Override
-        public void saveFromResponse(HttpUrl url, List<Cookie> list) {
+        public synchronized void saveFromResponse(HttpUrl url, List<Cookie> list) {
             for (Cookie c : list) {
                 cookies.removeIf(old -> old.name().equals(c.name()) && old.domain().equals(c.domain())
                         && old.path().equals(c.path()));
@@ -61,8 +62,31 @@ final class Fixtures {
         }
     }
 
+    /**
+     * OkHttp's {@code JavaNetCookieJar} over {@code handler}: okhttp3.java.net.cookiejar.JavaNetCookieJar
+     * (artifact okhttp-java-net-cookiejar) on OkHttp 5, okhttp3.JavaNetCookieJar (okhttp-urlconnection) on 4.12.
+     */
+    static CookieJar javaNetCookieJar(CookieHandler handler) {
+        String type = StubServer.onOkHttp4() ? "okhttp3.JavaNetCookieJar" : "okhttp3.java.net.cookiejar.JavaNetCookieJar";
+        try {
+            return (CookieJar) Class.forName(type).getConstructor(CookieHandler.class).newInstance(handler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no " + type + " on the test class path", e);
+        }
+    }
+
+    /**
+     * The cookie jar to give a client with the interceptor, as a user on this OkHttp would: on OkHttp 4.12
+     * {@link LoadBalancingInterceptor#cookieJar(CookieJar)} around {@code jar} (required there); on OkHttp 5
+     * {@code jar} itself (nothing to install), so the default run keeps testing that.
+     */
+    static CookieJar clientJar(CookieJar jar) {
+        return StubServer.onOkHttp4() ? LoadBalancingInterceptor.cookieJar(jar) : jar;
+    }
+
     static OkHttpClient.Builder client(LoadBalancingInterceptor interceptor, Dns dns) {
         return new OkHttpClient.Builder()
+                .cookieJar(clientJar(CookieJar.NO_COOKIES))
                 .addInterceptor(interceptor)
                 .dns(dns)
                 .connectTimeout(2, TimeUnit.SECONDS)

@@ -3,7 +3,6 @@ package io.lb4j.okhttp;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
-import mockwebserver3.MockResponse;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -51,7 +50,7 @@ class HedgingTest extends InterceptorTestBase {
     private static void slowOnce(Backend b, long delayMillis) {
         AtomicInteger n = new AtomicInteger();
         b.handler = r -> n.getAndIncrement() == 0
-                ? new MockResponse.Builder().code(200).body(b.name).headersDelay(delayMillis, TimeUnit.MILLISECONDS).build()
+                ? Reply.status(200).body(b.name).headersDelay(delayMillis).build()
                 : Backend.ok(b.name);
     }
 
@@ -124,7 +123,7 @@ class HedgingTest extends InterceptorTestBase {
     void theDefaultBudgetAllowsOneHedgeInTwentyRequests() {
         Backend a = backend("a");
         Backend b = backend("b");
-        a.handler = r -> new MockResponse.Builder().code(200).body("a").headersDelay(300, TimeUnit.MILLISECONDS).build();
+        a.handler = r -> Reply.status(200).body("a").headersDelay(300).build();
         LoadBalancingPool pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
         // On the hand-driven ticker: the 20 requests take 6 s of wall clock, beyond the default budget's 2 s window.
         LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder().pool("svc", pool, RouteOptions.custom()

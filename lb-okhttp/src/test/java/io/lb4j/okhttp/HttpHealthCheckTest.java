@@ -2,8 +2,6 @@ package io.lb4j.okhttp;
 
 import io.lb4j.api.HealthCheckResult;
 import io.lb4j.api.Server;
-import mockwebserver3.MockResponse;
-import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,13 +42,13 @@ class HttpHealthCheckTest {
     @Test
     void defaultProbeIsGetOfTheRootPath() {
         assertThat(probe(HttpHealthCheck.ofDefaults()).healthy()).isTrue();
-        assertThat(backend.lastRequest().getMethod()).isEqualTo("GET");
-        assertThat(backend.lastRequest().getTarget()).isEqualTo("/");
+        assertThat(backend.lastRequest().method()).isEqualTo("GET");
+        assertThat(backend.lastRequest().target()).isEqualTo("/");
     }
 
     @Test
     void expectedStatusRangeIsHonoured() {
-        backend.handler = r -> new MockResponse.Builder().code(204).build(); // 204 has no body
+        backend.handler = r -> Reply.status(204).build(); // 204 has no body
         assertThat(probe(HttpHealthCheck.custom().path("/ping").expectStatus(204, 204).build()).healthy()).isTrue();
         assertThat(probe(HttpHealthCheck.custom().path("/ping").expectStatus(200, 200).build()).healthy()).isFalse();
     }
@@ -66,8 +64,8 @@ class HttpHealthCheckTest {
 
     @Test
     void redirectsAreNotFollowed() {
-        backend.handler = r -> r.getUrl().encodedPath().equals("/probe")
-                ? new MockResponse.Builder().code(302).addHeader("Location", "/elsewhere").build()
+        backend.handler = r -> r.path().equals("/probe")
+                ? Reply.status(302).header("Location", "/elsewhere").build()
                 : Backend.ok("elsewhere");
         HealthCheckResult r = probe(HttpHealthCheck.custom().path("/probe").expectStatus(200, 299).build());
         assertThat(r.healthy()).isFalse();
@@ -78,13 +76,13 @@ class HttpHealthCheckTest {
     @Test
     void headProbeSendsHead() {
         assertThat(probe(HttpHealthCheck.custom().method("HEAD").path("/x").build()).healthy()).isTrue();
-        assertThat(backend.lastRequest().getMethod()).isEqualTo("HEAD");
+        assertThat(backend.lastRequest().method()).isEqualTo("HEAD");
     }
 
     @Test
     void hostHeaderIsSentWhenConfigured() {
         probe(HttpHealthCheck.custom().path("/x").hostHeader("orders").build());
-        assertThat(backend.lastRequest().getHeaders().get("Host")).isEqualTo("orders");
+        assertThat(backend.lastRequest().header("Host")).isEqualTo("orders");
     }
 
     @Test
@@ -92,7 +90,7 @@ class HttpHealthCheckTest {
         HttpHealthCheck check = HttpHealthCheck.custom().path("/x").build();
         probe(check);
         probe(check);
-        assertThat(backend.requests).extracting(r -> r.getConnectionIndex()).containsExactly(0, 1);
+        assertThat(backend.requests).extracting(Seen::exchangeIndex).containsExactly(0, 0); // none reused a connection
     }
 
     @Test
@@ -106,7 +104,7 @@ class HttpHealthCheckTest {
 
     @Test
     void serverThatNeverAnswersIsUnhealthyAfterTheProbeTimeout() {
-        backend.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        backend.handler = r -> Reply.stall();
         // a real 200 ms timeout against a server that never answers: the behaviour under test
         HealthCheckResult r = HttpHealthCheck.custom().path("/x").build().check(backend.server(), Duration.ofMillis(200));
         assertThat(r.healthy()).isFalse();
@@ -146,9 +144,9 @@ class HttpHealthCheckTest {
     @Test
     void pathAndQueryAreSentToTheProbedServerAsGiven() {
         assertThat(probe(HttpHealthCheck.custom().path("/status/ready?full=1&x=%2F").build()).healthy()).isTrue();
-        assertThat(backend.lastRequest().getTarget()).isEqualTo("/status/ready?full=1&x=%2F");
+        assertThat(backend.lastRequest().target()).isEqualTo("/status/ready?full=1&x=%2F");
         assertThat(probe(HttpHealthCheck.custom().path("/a/http://other/h").build()).healthy()).isTrue();
-        assertThat(backend.lastRequest().getTarget()).isEqualTo("/a/http://other/h");
+        assertThat(backend.lastRequest().target()).isEqualTo("/a/http://other/h");
         assertThat(backend.requests).hasSize(2);
     }
 
@@ -162,13 +160,13 @@ class HttpHealthCheckTest {
         }
         HttpHealthCheck idn = HttpHealthCheck.custom().path("/x").hostHeader("xn--caf-dma.example:8080").build();
         assertThat(probe(idn).healthy()).isTrue();
-        assertThat(backend.lastRequest().getHeaders().get("Host")).isEqualTo("xn--caf-dma.example:8080");
+        assertThat(backend.lastRequest().header("Host")).isEqualTo("xn--caf-dma.example:8080");
     }
 
     @Test
     void probesNeverUseTheBaseClientsCache(@org.junit.jupiter.api.io.TempDir java.io.File dir) throws Exception {
         java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger(200);
-        backend.handler = r -> new MockResponse.Builder().code(status.get()).addHeader("Cache-Control", "max-age=3600")
+        backend.handler = r -> Reply.status(status.get()).header("Cache-Control", "max-age=3600")
                 .body("status " + status.get()).build();
         try (okhttp3.Cache cache = new okhttp3.Cache(dir, 1024 * 1024)) {
             HttpHealthCheck check = HttpHealthCheck.custom().path("/cached")

@@ -50,6 +50,7 @@ class KilledBackendsTest {
 
     private static OkHttpClient client(LoadBalancingPool pool) {
         return new OkHttpClient.Builder()
+                .cookieJar(Fixtures.clientJar(okhttp3.CookieJar.NO_COOKIES))
                 .addInterceptor(LoadBalancingInterceptor.builder().pool("svc", pool).build())
                 .connectTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS).build();
     }

@@ -7,7 +7,6 @@ import io.lb4j.api.LoadReport;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
-import mockwebserver3.MockResponse;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +28,7 @@ class LoadReportsOverHttpTest extends InterceptorTestBase {
     }
 
     private static void reports(Backend b, String header) {
-        b.handler = r -> new MockResponse.Builder().code(200).body(b.name).addHeader("endpoint-load-metrics", header)
+        b.handler = r -> Reply.status(200).body(b.name).header("endpoint-load-metrics", header)
                 .build();
     }
 

@@ -67,7 +67,7 @@ class RealStrategiesTest extends InterceptorTestBase {
         List<Backend> backends = backends("a", "b", "c", "d");
         LoadBalancingPool orders = pool("orders", Strategies.byName(strategy), PoolConfig.ofDefaults(), backends);
         OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders)
-                .stickyCookie("SRV").build(), dns).cookieJar(new Fixtures.MemoryCookieJar()).build();
+                .stickyCookie("SRV").build(), dns).cookieJar(Fixtures.clientJar(new Fixtures.MemoryCookieJar())).build();
 
         Set<String> servers = new HashSet<>();
         for (int i = 0; i < 12; i++) {

@@ -69,7 +69,9 @@ class ReplayGuardTest {
         Request post = request("POST", RequestBody.create("charge", TEXT));
         ReplayGuard guard = new ReplayGuard(post);
         Request tracked = guard.track(post);
+        CookieJar watched = guard.watch(CookieJar.NO_COOKIES);
         guard.beginTry();
+        watched.loadForRequest(URL); // OkHttp's bridge, once per request it sends
         assertThat(guard.maybeSent()).isFalse();
 
         Buffer sink = new Buffer();
@@ -78,7 +80,19 @@ class ReplayGuardTest {
         assertThat(sink.readUtf8()).isEqualTo("charge");
         assertThat(guard.maybeSent()).isTrue();
         guard.beginTry();
+        watched.loadForRequest(URL);
         assertThat(guard.maybeSent()).isFalse();
+    }
+
+    @Test
+    void aTryTheWatchedJarNeverSawMayHaveBeenSent() {
+        // The jar was bypassed (e.g. an interceptor below sent the request on another thread): no way to tell.
+        Request post = request("POST", RequestBody.create("charge", TEXT));
+        ReplayGuard guard = new ReplayGuard(post);
+        guard.watch(CookieJar.NO_COOKIES);
+        guard.beginTry();
+
+        assertThat(guard.maybeSent()).isTrue();
     }
 
     @Test

@@ -92,7 +92,7 @@ class RequeueTest extends InterceptorTestBase {
         Backend c = backends.get(2);
         assertThat(c.hits.get()).isEqualTo(60);
         for (int i = 0; i < 60; i++) {
-            assertThat(c.requests.get(i).getBody().utf8()).isEqualTo("order " + i);
+            assertThat(c.requests.get(i).body()).isEqualTo("order " + i);
         }
         assertThat(orders.stats("a").failures() + orders.stats("b").failures()).as("dead servers were picked")
                 .isGreaterThanOrEqualTo(40);
@@ -101,7 +101,7 @@ class RequeueTest extends InterceptorTestBase {
     @Test
     void requeuesDoNotNeedTheRetryBudgetButRetriesDo() {
         List<Backend> backends = backends("a", "b", "c");
-        backends.get(2).handler = r -> r.getUrl().encodedPath().equals("/busy") ? Backend.status(503) : Backend.ok("c");
+        backends.get(2).handler = r -> r.path().equals("/busy") ? Backend.status(503) : Backend.ok("c");
         Backend d = backend("d");
         LoadBalancingPool orders = poolOf("orders", TestStrategies.first(), NO_PASSIVE,
                 List.of(backends.get(0).server(), backends.get(1).server(), backends.get(2).server(), d.server()));

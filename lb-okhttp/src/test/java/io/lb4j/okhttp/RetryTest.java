@@ -3,8 +3,6 @@ package io.lb4j.okhttp;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
-import mockwebserver3.MockResponse;
-import mockwebserver3.SocketEffect;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -39,8 +37,8 @@ class RetryTest extends InterceptorTestBase {
         return new Request.Builder().url(url).post(RequestBody.create(body, TEXT)).build();
     }
 
-    private static MockResponse dropConnectionAfterReadingRequest() {
-        return new MockResponse.Builder().onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+    private static Reply dropConnectionAfterReadingRequest() {
+        return Reply.dropConnection();
     }
 
     @Test
@@ -54,7 +52,7 @@ class RetryTest extends InterceptorTestBase {
         String result = call(client, post("http://orders/orders", "new order"));
 
         assertThat(result).isEqualTo("200 b");
-        assertThat(b.lastRequest().getBody().utf8()).isEqualTo("new order");
+        assertThat(b.lastRequest().body()).isEqualTo("new order");
         assertThat(orders.stats("a").failures()).isEqualTo(1);
         assertThat(orders.stats("b").successes()).isEqualTo(1);
     }
@@ -122,7 +120,7 @@ class RetryTest extends InterceptorTestBase {
 
         Request lookup = post("http://orders/lookup", "q").newBuilder().tag(Idempotent.class, Idempotent.YES).build();
         assertThat(call(client, lookup)).isEqualTo("200 b");
-        assertThat(b.lastRequest().getBody().utf8()).isEqualTo("q");
+        assertThat(b.lastRequest().body()).isEqualTo("q");
     }
 
     @Test
@@ -171,7 +169,7 @@ class RetryTest extends InterceptorTestBase {
     void readTimeoutOfAnIdempotentRequestIsRetriedOnAnotherServer() {
         Backend a = backend("a");
         Backend b = backend("b");
-        a.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        a.handler = r -> Reply.stall();
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
         // a real 200 ms read timeout against a server that never answers: the behaviour under test
         OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
@@ -185,7 +183,7 @@ class RetryTest extends InterceptorTestBase {
     void readTimeoutIsNotRetriedWhenRetryOnTimeoutIsOff() {
         Backend a = backend("a");
         Backend b = backend("b");
-        a.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        a.handler = r -> Reply.stall();
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
         OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders)
                 .retryOnTimeout(false).build(), dns).readTimeout(200, TimeUnit.MILLISECONDS).build();
@@ -317,8 +315,8 @@ class RetryTest extends InterceptorTestBase {
         Backend gone = backend("gone");
         int gonePort = gone.port();
         // Post/Redirect/Get to a member that refuses connections: a connect failure after the POST was sent
-        a.handler = r -> new MockResponse.Builder().code(303)
-                .addHeader("Location", "http://127.0.0.1:" + gonePort + "/receipt").build();
+        a.handler = r -> Reply.status(303)
+                .header("Location", "http://127.0.0.1:" + gonePort + "/receipt").build();
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b, gone));
         gone.close();
         OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));
@@ -333,7 +331,7 @@ class RetryTest extends InterceptorTestBase {
     void callTimeoutAgainstAServerThatNeverAnswersIsAFailureAndIsNotRetried() {
         Backend a = backend("a");
         Backend b = backend("b");
-        a.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        a.handler = r -> Reply.stall();
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b));
         // a real 300 ms call timeout against a server that never answers: the behaviour under test
         OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
@@ -354,7 +352,7 @@ class RetryTest extends InterceptorTestBase {
     void callTimeoutFailureCountsForPassiveHealth() {
         Backend a = backend("a");
         Backend b = backend("b");
-        a.handler = r -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build();
+        a.handler = r -> Reply.stall();
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), List.of(a, b)); // max_fails=1
         OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
                 .callTimeout(300, TimeUnit.MILLISECONDS).build();
@@ -453,8 +451,8 @@ class RetryTest extends InterceptorTestBase {
         Backend gone = backend("gone");
         int gonePort = gone.port();
         // a 302 to a member that refuses connections: a connect failure after the request was answered
-        a.handler = r -> new MockResponse.Builder().code(302)
-                .addHeader("Location", "http://127.0.0.1:" + gonePort + "/elsewhere").build();
+        a.handler = r -> Reply.status(302)
+                .header("Location", "http://127.0.0.1:" + gonePort + "/elsewhere").build();
         LoadBalancingPool orders = pool("orders", TestStrategies.first(), NO_PASSIVE, List.of(a, b, gone));
         gone.close();
         OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("orders", orders));

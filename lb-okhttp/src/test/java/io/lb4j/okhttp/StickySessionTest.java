@@ -1,7 +1,6 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.pool.LoadBalancingPool;
-import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -44,7 +43,7 @@ class StickySessionTest extends InterceptorTestBase {
         List<Backend> backends = backends("node-a", "node-b", "node-c");
         LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
         Fixtures.MemoryCookieJar jar = new Fixtures.MemoryCookieJar();
-        OkHttpClient client = Fixtures.client(sticky(orders), dns).cookieJar(jar).build();
+        OkHttpClient client = Fixtures.client(sticky(orders), dns).cookieJar(Fixtures.clientJar(jar)).build();
 
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -57,8 +56,8 @@ class StickySessionTest extends InterceptorTestBase {
         assertThat(jar.cookies).singleElement().satisfies(c -> assertThat(c.domain()).isEqualTo("orders"));
         // HAProxy "indirect": the backend never sees lb4j's cookie
         for (Backend b : backends) {
-            for (RecordedRequest r : b.requests) {
-                assertThat(r.getHeaders().get("Cookie")).isNull();
+            for (Seen r : b.requests) {
+                assertThat(r.header("Cookie")).isNull();
             }
         }
     }
@@ -67,7 +66,7 @@ class StickySessionTest extends InterceptorTestBase {
     void clientMovesWhenItsServerFailsAndStaysOnTheNewOne() throws IOException {
         List<Backend> backends = backends("node-a", "node-b", "node-c");
         LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
-        OkHttpClient client = Fixtures.client(sticky(orders), dns).cookieJar(new Fixtures.MemoryCookieJar()).build();
+        OkHttpClient client = Fixtures.client(sticky(orders), dns).cookieJar(Fixtures.clientJar(new Fixtures.MemoryCookieJar())).build();
         String home = exec(client, get("http://orders/cart")).body();
         backends.stream().filter(b -> b.name.equals(home)).findFirst().orElseThrow().answer(503);
 
@@ -113,7 +112,7 @@ class StickySessionTest extends InterceptorTestBase {
         assertThat(results).extracting(Result::body).containsOnly(first.body());
         assertThat(results).extracting(Result::setCookie).containsOnlyNulls();
         Backend home = backends.stream().filter(b -> b.name.equals(first.body())).findFirst().orElseThrow();
-        assertThat(home.lastRequest().getHeaders().get("Cookie")).isEqualTo("theme=dark; lang=en");
+        assertThat(home.lastRequest().header("Cookie")).isEqualTo("theme=dark; lang=en");
     }
 
     @Test
@@ -178,12 +177,12 @@ class StickySessionTest extends InterceptorTestBase {
     @Test
     void sessionCookiesOfTheServersAreSharedAcrossThePoolUnderTheLogicalHost() throws IOException {
         List<Backend> backends = backends("node-a", "node-b");
-        backends.get(0).handler = r -> new mockwebserver3.MockResponse.Builder().code(200)
-                .addHeader("Set-Cookie", "session=abc; Path=/").body("node-a").build();
+        backends.get(0).handler = r -> Reply.status(200)
+                .header("Set-Cookie", "session=abc; Path=/").body("node-a").build();
         LoadBalancingPool orders = pool("orders", TestStrategies.rotation(), backends);
         Fixtures.MemoryCookieJar jar = new Fixtures.MemoryCookieJar();
         OkHttpClient client = Fixtures.client(LoadBalancingInterceptor.builder().pool("orders", orders).build(), dns)
-                .cookieJar(jar).build();
+                .cookieJar(Fixtures.clientJar(jar)).build();
 
         exec(client, get("http://orders/login"));  // node-a sets the session
         exec(client, get("http://orders/cart"));   // rotation: node-b
@@ -192,7 +191,7 @@ class StickySessionTest extends InterceptorTestBase {
             assertThat(c.name()).isEqualTo("session");
             assertThat(c.domain()).isEqualTo("orders");
         });
-        assertThat(backends.get(1).lastRequest().getHeaders().get("Cookie")).isEqualTo("session=abc");
+        assertThat(backends.get(1).lastRequest().header("Cookie")).isEqualTo("session=abc");
     }
 
     @Test
@@ -223,7 +222,7 @@ class StickySessionTest extends InterceptorTestBase {
             return r.newBuilder().body(okhttp3.ResponseBody.create(okio.Okio.buffer(tracked), r.body().contentType(),
                     r.body().contentLength())).build();
         };
-        OkHttpClient client = Fixtures.client(sticky(orders), dns).cookieJar(broken)
+        OkHttpClient client = Fixtures.client(sticky(orders), dns).cookieJar(Fixtures.clientJar(broken))
                 .addNetworkInterceptor(trackBodyClose).build();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.newCall(get("http://orders/cart")).execute())
