@@ -4,38 +4,76 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A shared, padded rotation counter: the one field a rotating picker (round robin, the rotating start of
- * the least-connections family) writes on every pick. The value sits in the middle of a 17-long array, a
- * full cache line (64 bytes) from either end, so no other field — the picker's endpoints, another
- * strategy's counter — shares its line and is invalidated with it whenever another thread picks
- * (false sharing). A {@code java.util.concurrent.atomic.AtomicLong} is a 24-byte object that shares its
- * line with whatever was allocated next to it.
+ * A rotation counter shared by a strategy's pickers (round robin, the rotating start of the
+ * least-connections family, the weighted schedules): the one thing a rotating pick writes. Contention-aware
+ * in the way of {@link java.util.concurrent.atomic.LongAdder}: it is one counter — an exact, global rotation —
+ * until two threads are seen racing for it (a failed compare-and-set); from then on each thread rotates on
+ * its own stripe (16 of them, chosen by thread id, each from its own start), as nginx and Envoy rotate per
+ * worker, so that threads picking in parallel no longer write one cache line on every pick. A single thread,
+ * and any uncontended use, sees the exact sequence from the initial value; under contention each stripe is
+ * still a full rotation, so every server keeps its share, but two threads may pick the same server at the
+ * same moment where a global rotation would have split them.
  *
- * <p>Thread-safe: {@link #getAndIncrement} is one atomic add.
+ * <p>Every counter sits a full cache line (64 bytes) from any other (false sharing): the base and the
+ * stripes are slots 8 longs apart in one array, with 8 longs of padding at either end.
+ *
+ * <p>Thread-safe: a compare-and-set on the base, then one atomic add on a stripe.
  */
 final class Sequence {
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
-    /** 8 longs (64 bytes) of padding, the value, 8 longs of padding. */
-    private static final int VALUE = 8;
+    private static final VarHandle STRIPED;
+    /** Longs between two counters: one cache line. */
+    private static final int STRIDE = 8;
+    private static final int STRIPES = 16;
+    private static final int BASE = STRIDE;
+    /** Spreads the stripes' starting points (the 64-bit golden ratio, as in {@link java.util.SplittableRandom}). */
+    private static final long SPREAD = 0x9E37_79B9_7F4A_7C15L;
 
-    private final long[] slots = new long[2 * VALUE + 1];
+    static {
+        try {
+            STRIPED = MethodHandles.lookup().findVarHandle(Sequence.class, "striped", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long[] slots = new long[(STRIPES + 2) * STRIDE + 1];
+    /** Set once, when two threads were first seen racing for the base; read on every pick, never written again. */
+    private volatile boolean striped;
 
     Sequence(long initial) {
-        SLOTS.setVolatile(slots, VALUE, initial);
+        SLOTS.setVolatile(slots, BASE, initial);
+        for (int i = 1; i <= STRIPES; i++) {
+            SLOTS.setVolatile(slots, BASE + i * STRIDE, initial + i * SPREAD);
+        }
     }
 
-    /** The current value, then adds one (wrapping at {@link Long#MAX_VALUE}). */
+    /** The current value of this thread's rotation, then advances it by one (wrapping at {@link Long#MAX_VALUE}). */
     long getAndIncrement() {
-        return (long) SLOTS.getAndAdd(slots, VALUE, 1L);
+        long[] s = slots;
+        if (!striped) {
+            long v = (long) SLOTS.getVolatile(s, BASE);
+            if (SLOTS.compareAndSet(s, BASE, v, v + 1)) {
+                return v;
+            }
+            STRIPED.setVolatile(this, true); // contention: from now on, one rotation per stripe
+        }
+        int stripe = 1 + ((int) Thread.currentThread().getId() & (STRIPES - 1));
+        return (long) SLOTS.getAndAdd(s, BASE + stripe * STRIDE, 1L);
     }
 
-    /** The current value. */
+    /** The value of the global rotation (the next value an uncontended pick takes). */
     long get() {
-        return (long) SLOTS.getVolatile(slots, VALUE);
+        return (long) SLOTS.getVolatile(slots, BASE);
+    }
+
+    /** Whether contention has switched this counter to per-thread stripes. */
+    boolean striped() {
+        return striped;
     }
 
     @Override
     public String toString() {
-        return Long.toString(get());
+        return striped ? "striped" : Long.toString(get());
     }
 }

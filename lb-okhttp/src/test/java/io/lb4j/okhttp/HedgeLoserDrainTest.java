@@ -3,7 +3,6 @@ package io.lb4j.okhttp;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PassiveHealth;
 import io.lb4j.pool.PoolConfig;
-import mockwebserver3.MockResponse;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +42,7 @@ class HedgeLoserDrainTest extends InterceptorTestBase {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return new MockResponse.Builder().code(code).body("late " + backend.name).build();
+                return Reply.status(code).body("late " + backend.name);
             }
             return Backend.ok(backend.name);
         };
