@@ -100,7 +100,7 @@ public final class LeastConnections implements Strategy {
         public Endpoint pick(PickContext context) {
             Endpoint[] es = endpoints;
             int n = es.length;
-            int i = Math.floorMod(start.getAndIncrement(), n);
+            int i = start.nextIndex(n);
             Endpoint least = es[i];
             int leastLoad = EndpointArrays.load(least);
             for (int k = 1; k < n && leastLoad > 0; k++) { // nothing beats an idle server: stop at the first

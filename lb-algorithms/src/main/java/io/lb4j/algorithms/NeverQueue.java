@@ -89,7 +89,7 @@ public final class NeverQueue implements Strategy {
             Endpoint[] es = endpoints;
             double[] ws = weights;
             int n = es.length;
-            int i = Math.floorMod(start.getAndIncrement(), n);
+            int i = start.nextIndex(n);
             Endpoint first = es[i];
             int firstLoad = EndpointArrays.load(first);
             if (firstLoad <= 0) {

@@ -94,7 +94,7 @@ public final class RoundRobin implements Strategy {
 
         @Override
         public Endpoint pick(PickContext context) {
-            return endpoints[Math.floorMod(position.getAndIncrement(), endpoints.length)];
+            return endpoints[position.nextIndex(endpoints.length)];
         }
     }
 

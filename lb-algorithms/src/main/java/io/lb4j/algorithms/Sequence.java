@@ -8,7 +8,7 @@ import java.lang.invoke.VarHandle;
  * least-connections family, the weighted schedules): the one thing a rotating pick writes. Contention-aware
  * in the way of {@link java.util.concurrent.atomic.LongAdder}: it is one counter — an exact, global rotation —
  * until two threads are seen racing for it (a failed compare-and-set); from then on each thread rotates on
- * its own stripe (16 of them, chosen by thread id, each from its own start), as nginx and Envoy rotate per
+ * its own stripe (16 of them, chosen by thread id, spread apart: see {@link #nextIndex}), as nginx and Envoy rotate per
  * worker, so that threads picking in parallel no longer write one cache line on every pick. A single thread,
  * and any uncontended use, sees the exact sequence from the initial value; under contention each stripe is
  * still a full rotation, so every server keeps its share, but two threads may pick the same server at the
@@ -26,8 +26,6 @@ final class Sequence {
     private static final int STRIDE = 8;
     private static final int STRIPES = 16;
     private static final int BASE = STRIDE;
-    /** Spreads the stripes' starting points (the 64-bit golden ratio, as in {@link java.util.SplittableRandom}). */
-    private static final long SPREAD = 0x9E37_79B9_7F4A_7C15L;
 
     static {
         try {
@@ -42,9 +40,8 @@ final class Sequence {
     private volatile boolean striped;
 
     Sequence(long initial) {
-        SLOTS.setVolatile(slots, BASE, initial);
-        for (int i = 1; i <= STRIPES; i++) {
-            SLOTS.setVolatile(slots, BASE + i * STRIDE, initial + i * SPREAD);
+        for (int i = 0; i <= STRIPES; i++) {
+            SLOTS.setVolatile(slots, BASE + i * STRIDE, initial); // the stripes take over from the same point
         }
     }
 
@@ -60,6 +57,29 @@ final class Sequence {
         }
         int stripe = 1 + ((int) Thread.currentThread().getId() & (STRIPES - 1));
         return (long) SLOTS.getAndAdd(s, BASE + stripe * STRIDE, 1L);
+    }
+
+    /**
+     * The next position in a rotation of {@code n} slots: {@code getAndIncrement() mod n} while uncontended.
+     * On a stripe the position is offset by {@code r(stripe)·n/16}, {@code r} the 4-bit reversal (van der Corput),
+     * so that threads on consecutive stripes (consecutive thread ids) rotate half, a quarter, ... of the way
+     * apart and rarely reach the same slot at the same moment.
+     *
+     * @param n the rotation's length, at least 1
+     */
+    int nextIndex(int n) {
+        long[] s = slots;
+        if (!striped) {
+            long v = (long) SLOTS.getVolatile(s, BASE);
+            if (SLOTS.compareAndSet(s, BASE, v, v + 1)) {
+                return (int) Math.floorMod(v, (long) n);
+            }
+            STRIPED.setVolatile(this, true);
+        }
+        int stripe = (int) Thread.currentThread().getId() & (STRIPES - 1);
+        long v = (long) SLOTS.getAndAdd(s, BASE + (1 + stripe) * STRIDE, 1L);
+        long offset = ((long) (Integer.reverse(stripe) >>> 28) * n) >>> 4;
+        return (int) Math.floorMod(v + offset, (long) n);
     }
 
     /** The value of the global rotation (the next value an uncontended pick takes). */

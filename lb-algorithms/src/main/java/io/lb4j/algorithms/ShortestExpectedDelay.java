@@ -94,7 +94,7 @@ public final class ShortestExpectedDelay implements Strategy {
             Endpoint[] es = endpoints;
             double[] ws = weights;
             int n = es.length;
-            int i = Math.floorMod(start.getAndIncrement(), n);
+            int i = start.nextIndex(n);
             int least = i;
             double leastLoad = EndpointArrays.load(es[i]) + 1.0;
             for (int k = 1; k < n; k++) {

@@ -96,7 +96,7 @@ public final class WeightedLeastConnections implements Strategy {
             Endpoint[] es = endpoints;
             double[] ws = weights;
             int n = es.length;
-            int i = Math.floorMod(start.getAndIncrement(), n);
+            int i = start.nextIndex(n);
             int least = i;
             double leastLoad = EndpointArrays.load(es[i]);
             for (int k = 1; k < n && leastLoad > 0; k++) { // an idle server's ratio 0 cannot be beaten

@@ -234,7 +234,7 @@ public final class WeightedRoundRobin implements Strategy {
 
         @Override
         public Endpoint pick(PickContext context) {
-            return sequence[Math.floorMod(position.getAndIncrement(), sequence.length)];
+            return sequence[position.nextIndex(sequence.length)];
         }
     }
 

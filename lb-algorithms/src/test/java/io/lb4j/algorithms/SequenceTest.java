@@ -27,6 +27,23 @@ class SequenceTest {
     }
 
     @Test
+    void anUncontendedRotationIsTheSequenceModuloItsLength() {
+        Sequence s = new Sequence(41);
+        assertThat(s.nextIndex(3)).isEqualTo(2);
+        assertThat(s.nextIndex(3)).isZero();
+        assertThat(s.nextIndex(3)).isEqualTo(1);
+    }
+
+    @Test
+    void aContendedRotationStepsByOneOnEachThread() throws Exception {
+        Sequence s = contended();
+        int first = s.nextIndex(100);
+        for (int i = 1; i <= 150; i++) {
+            assertThat(s.nextIndex(100)).isEqualTo((first + i) % 100);
+        }
+    }
+
+    @Test
     void wrapsAtLongMaxValue() {
         Sequence s = new Sequence(Long.MAX_VALUE);
         assertThat(s.getAndIncrement()).isEqualTo(Long.MAX_VALUE);
