@@ -2,7 +2,8 @@
 # Issue 14's request-path comparison in one JMH run: lb4j's pool request (acquire + success) and Picker.pick for
 # round robin, least-request, peak EWMA and the reported-load strategies, beside Spring Cloud LoadBalancer's
 # choose(), gRPC-java's round_robin picker, an AtomicInteger-modulo baseline and one System.nanoTime() read,
-# at 10/100/1000 servers, with 1 and then 2 threads, with the GC profiler (~25 min). Run it on a quiet machine.
+# at 10/100/1000 servers, and the pool with Micrometer bound or not (10 servers), with 1 and then 2 threads, with the
+# GC profiler (about 13 minutes per fork). Run it on a quiet machine.
 #
 #   benchmarks/run-request-path.sh
 #   JMH_ARGS="-wi 1 -i 1" benchmarks/run-request-path.sh      # a smoke run
@@ -13,9 +14,9 @@ cd "$(dirname "$0")/.."
 out=benchmarks/target/jmh
 mvn -B -q -pl benchmarks -am package -DskipTests
 mkdir -p "$out"
-include='BaselineBenchmark|SpringCloudBenchmark|GrpcBenchmark|PickerBenchmark|PoolBenchmark'
+include='BaselineBenchmark|SpringCloudBenchmark|GrpcBenchmark|PickerBenchmark|PoolBenchmark|PoolMetricsBenchmark'
 params=(-p strategy=round-robin,least-request,peak-ewma,reported-load-round-robin,reported-load-least-request
-        -p loadBalance=roundrobin,random -p servers=10,100,1000)
+        -p loadBalance=roundrobin,random -p servers=10,100,1000 -p metrics=none,micrometer)
 for t in 1 2; do
   # shellcheck disable=SC2086
   java -jar benchmarks/target/benchmarks.jar "$include" "${params[@]}" -t "$t" -prof gc -rf json \

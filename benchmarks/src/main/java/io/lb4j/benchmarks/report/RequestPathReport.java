@@ -143,6 +143,9 @@ public final class RequestPathReport {
         if (b.startsWith("PoolBenchmark")) {
             return "lb4j pool acquire+success " + r.param("strategy");
         }
+        if (b.startsWith("PoolMetricsBenchmark")) {
+            return "lb4j pool acquire+success " + r.param("strategy") + ", metrics " + r.param("metrics");
+        }
         if (b.startsWith("PickerBenchmark")) {
             return "lb4j Picker.pick " + r.param("strategy");
         }
