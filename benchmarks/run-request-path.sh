@@ -16,7 +16,7 @@ mvn -B -q -pl benchmarks -am package -DskipTests
 mkdir -p "$out"
 include='BaselineBenchmark|SpringCloudBenchmark|GrpcBenchmark|PickerBenchmark|PoolBenchmark|PoolMetricsBenchmark'
 params=(-p strategy=round-robin,least-request,peak-ewma,reported-load-round-robin,reported-load-least-request
-        -p loadBalance=roundrobin,random -p servers=10,100,1000 -p metrics=none,micrometer)
+        -p loadBalancer=roundrobin,random -p servers=10,100,1000 -p metrics=none,micrometer)
 for t in 1 2; do
   # shellcheck disable=SC2086
   java -jar benchmarks/target/benchmarks.jar "$include" "${params[@]}" -t "$t" -prof gc -rf json \

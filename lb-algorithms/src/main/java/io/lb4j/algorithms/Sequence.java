@@ -2,13 +2,15 @@ package io.lb4j.algorithms;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A rotation counter shared by a strategy's pickers (round robin, the rotating start of the
  * least-connections family, the weighted schedules): the one thing a rotating pick writes. Contention-aware
  * in the way of {@link java.util.concurrent.atomic.LongAdder}: it is one counter — an exact, global rotation —
  * until two threads are seen racing for it (a failed compare-and-set); from then on each thread rotates on
- * its own stripe (16 of them, chosen by thread id, spread apart: see {@link #nextIndex}), as nginx and Envoy rotate per
+ * its own stripe (16 of them, handed to threads in the order they first need one, so that up to 16 threads
+ * never share one; spread apart: see {@link #nextIndex}), as nginx and Envoy rotate per
  * worker, so that threads picking in parallel no longer write one cache line on every pick. A single thread,
  * and any uncontended use, sees the exact sequence from the initial value; under contention each stripe is
  * still a full rotation, so every server keeps its share, but two threads may pick the same server at the
@@ -35,6 +37,11 @@ final class Sequence {
         }
     }
 
+    /** Stripes are handed to threads in the order they first need one, so up to 16 threads never share one. */
+    private static final AtomicInteger NEXT_STRIPE = new AtomicInteger();
+    private static final ThreadLocal<int[]> STRIPE =
+            ThreadLocal.withInitial(() -> new int[]{NEXT_STRIPE.getAndIncrement() & (STRIPES - 1)});
+
     private final long[] slots = new long[(STRIPES + 2) * STRIDE + 1];
     /** Set once, when two threads were first seen racing for the base; read on every pick, never written again. */
     private volatile boolean striped;
@@ -55,14 +62,13 @@ final class Sequence {
             }
             STRIPED.setVolatile(this, true); // contention: from now on, one rotation per stripe
         }
-        int stripe = 1 + ((int) Thread.currentThread().getId() & (STRIPES - 1));
-        return (long) SLOTS.getAndAdd(s, BASE + stripe * STRIDE, 1L);
+        return (long) SLOTS.getAndAdd(s, BASE + (1 + STRIPE.get()[0]) * STRIDE, 1L);
     }
 
     /**
      * The next position in a rotation of {@code n} slots: {@code getAndIncrement() mod n} while uncontended.
      * On a stripe the position is offset by {@code r(stripe)·n/16}, {@code r} the 4-bit reversal (van der Corput),
-     * so that threads on consecutive stripes (consecutive thread ids) rotate half, a quarter, ... of the way
+     * so that threads on consecutive stripes (threads that became contended one after the other) rotate half, a quarter, ... of the way
      * apart and rarely reach the same slot at the same moment.
      *
      * @param n the rotation's length, at least 1
@@ -76,7 +82,7 @@ final class Sequence {
             }
             STRIPED.setVolatile(this, true);
         }
-        int stripe = (int) Thread.currentThread().getId() & (STRIPES - 1);
+        int stripe = STRIPE.get()[0];
         long v = (long) SLOTS.getAndAdd(s, BASE + (1 + stripe) * STRIDE, 1L);
         long offset = ((long) (Integer.reverse(stripe) >>> 28) * n) >>> 4;
         return (int) Math.floorMod(v + offset, (long) n);

@@ -107,8 +107,8 @@ public final class RequestPathReport {
             if (!r.benchmark().equals("PoolBenchmark.acquireAndSucceed")) {
                 continue;
             }
-            Result rr = find(r.threads(), "SpringCloudBenchmark.choose", "loadBalance", "roundrobin", r.param("servers"));
-            Result random = find(r.threads(), "SpringCloudBenchmark.choose", "loadBalance", "random", r.param("servers"));
+            Result rr = find(r.threads(), "SpringCloudBenchmark.choose", "loadBalancer", "roundrobin", r.param("servers"));
+            Result random = find(r.threads(), "SpringCloudBenchmark.choose", "loadBalancer", "random", r.param("servers"));
             if (rr == null || random == null) {
                 continue;
             }
@@ -150,7 +150,7 @@ public final class RequestPathReport {
             return "lb4j Picker.pick " + r.param("strategy");
         }
         if (b.startsWith("SpringCloudBenchmark")) {
-            return "Spring Cloud " + r.param("loadBalance") + " choose()";
+            return "Spring Cloud " + r.param("loadBalancer") + " choose()";
         }
         if (b.startsWith("GrpcBenchmark")) {
             return "gRPC round_robin picker";
