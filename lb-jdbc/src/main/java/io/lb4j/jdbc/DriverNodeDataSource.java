@@ -1,7 +1,5 @@
 package io.lb4j.jdbc;
 
-import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -15,7 +13,7 @@ import java.util.Properties;
  *
  * <p>Immutable; thread-safe.
  */
-final class DriverNodeDataSource implements DataSource {
+final class DriverNodeDataSource extends DataSourceDefaults {
     private final String url;
     private final Properties properties;
 
@@ -43,44 +41,6 @@ final class DriverNodeDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         throw new SQLFeatureNotSupportedException("credentials come from the jdbc:lb: URL");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // slf4j
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // connectTimeout property
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("slf4j");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface != null && iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface != null && iface.isInstance(this);
     }
 
     @Override

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -64,7 +63,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Thread-safe; the connections it hands out are, like JDBC connections, for one thread at a time.
  */
-public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable {
+public final class ReplicaRoutingDataSource extends DataSourceDefaults implements DataSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaRoutingDataSource.class);
 
     /** Default largest acceptable replication lag: 30 seconds. */
@@ -154,44 +153,6 @@ public final class ReplicaRoutingDataSource implements DataSource, AutoCloseable
     public Connection getConnection(String username, String password) throws SQLException {
         throw new SQLFeatureNotSupportedException("getConnection(user, password) is not supported by '" + name
                 + "': credentials are configured on each node's data source");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // logging goes through slf4j
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // each node's data source has its own connection timeout
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("lb4j logs through slf4j");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface != null && iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("'" + name + "' is not a wrapper for " + iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface != null && iface.isInstance(this);
     }
 
     // ------------------------------------------------------------------ operations
