@@ -43,6 +43,11 @@ final class Feedback {
      * without reading the clock: the request path then reads it once per request. A failure (which passive
      * health dates), a longer latency, or none reads the clock, so a wrong unit cannot date a sample far
      * into the future.
+     *
+     * <p>One method larger than C2's hot-inlining limit ({@code FreqInlineSize}, 325 bytecodes) on purpose, like
+     * {@link Picks#choose}: it stays a call, so {@code PoolLease.complete} stays small enough to be inlined into
+     * the caller with the lease scalar-replaced even when an observer (Micrometer's timer) is inlined here.
+     * {@code PicksTest} checks the size.
      */
     void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted) {
         long now;
@@ -72,7 +77,11 @@ final class Feedback {
         }
         OutcomeObserver observer = pool.observer();
         if (observer != null) {
-            observe(observer, m, outcome, latency);
+            try {
+                observer.onOutcome(m, outcome, latency);
+            } catch (RuntimeException e) {
+                observerFailed("an outcome", e);
+            }
         }
         if (left == 0 && m.draining) {
             drained(m);
@@ -90,14 +99,6 @@ final class Feedback {
             }
         } catch (RuntimeException e) {
             log.error("pool '{}': passive health of {} failed on an outcome", pool.poolName(), m.id(), e);
-        }
-    }
-
-    private void observe(OutcomeObserver observer, Member m, Outcome outcome, long latency) {
-        try {
-            observer.onOutcome(m, outcome, latency);
-        } catch (RuntimeException e) {
-            observerFailed("an outcome", e);
         }
     }
 

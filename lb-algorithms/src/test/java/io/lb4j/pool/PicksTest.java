@@ -25,6 +25,16 @@ class PicksTest {
     }
 
     @Test
+    void theCompletionStaysAboveTheHotInliningLimit() throws IOException {
+        assertThat(codeLengths(Feedback.class).get("complete")).isGreaterThan(FREQ_INLINE_SIZE);
+    }
+
+    @Test
+    void theLeasesCompletionStaysSmall() throws IOException {
+        assertThat(codeLengths(PoolLease.class).get("complete")).isLessThan(120);
+    }
+
+    @Test
     void acquireStaysSmall() throws IOException {
         // the context check, one clock read, the call and one allocation: far below the limit
         assertThat(codeLengths(LoadBalancingPool.class).get("acquire(Lio/lb4j/api/PickContext;)Lio/lb4j/api/Lease;"))
