@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ import java.util.function.Supplier;
  * The lb4j {@link Pool}: the hot path, membership, listeners, lifecycle and publishing. Each health
  * concern lives in its own class: {@link PassiveTracker} (nginx {@code max_fails} or a resilience4j
  * breaker, per member), {@link ActiveChecker} (probes), {@link Eligibility} (tiers, backup, panic, the
- * ejection cap), {@link SlowStart} and {@link LatencyEstimator}; {@link Picks} chooses; {@link Publisher} turns them into the
+ * ejection cap), {@link SlowStart} and {@link LatencyEstimator}; {@link Picks} chooses; {@link PoolReads} answers the read-only views; {@link Publisher} turns them into the
  * next snapshot.
  *
  * <h2>Concurrency</h2>
@@ -68,6 +67,7 @@ public final class LoadBalancingPool implements Pool {
     private final ActiveChecker checker;
     private final Feedback feedback;
     private final OutcomeObserver observer;
+    private final PoolReads reads = new PoolReads(this);
     private volatile boolean closed;
     private volatile Snapshot snapshot;
 
@@ -79,7 +79,7 @@ public final class LoadBalancingPool implements Pool {
         this.feedback = new Feedback(this, config.failurePenalty().toNanos());
         this.listeners = new Listeners(name);
         this.publisher = new Publisher(name, strategy, config);
-        this.context = new Context();
+        this.context = new PoolContext.Of(name, ticker, lock);
         this.members = new LinkedHashMap<>(Math.max(16, b.servers.size() * 2));
         lock.lock();
         try {
@@ -310,6 +310,10 @@ public final class LoadBalancingPool implements Pool {
         return members;
     }
 
+    ReentrantLock lock() {
+        return lock;
+    }
+
     Member newMember(Server server) {
         Member m = new Member(server, ticker, config.latencyDecay().toNanos());
         m.passive = config.passiveHealth().newTracker(m, context, reason -> feedback.onPassiveChange(m, reason));
@@ -333,7 +337,7 @@ public final class LoadBalancingPool implements Pool {
         return ticker.read();
     }
 
-    private List<Member> memberList() {
+    List<Member> memberList() {
         lock.lock();
         try {
             return new ArrayList<>(members.values());
@@ -342,71 +346,41 @@ public final class LoadBalancingPool implements Pool {
         }
     }
 
-    // ------------------------------------------------------------------ views
+    // ------------------------------------------------------------------ views (see PoolReads)
 
     @Override
     public List<Server> servers() {
-        List<Server> list = new ArrayList<>();
-        for (Member m : memberList()) {
-            list.add(m.server);
-        }
-        return Collections.unmodifiableList(list);
+        return reads.servers();
     }
 
     @Override
     public Optional<Server> server(String serverId) {
-        Checks.notNull("serverId", serverId);
-        lock.lock();
-        try {
-            Member m = members.get(serverId);
-            return m == null ? Optional.empty() : Optional.of(m.server);
-        } finally {
-            lock.unlock();
-        }
+        return reads.server(serverId);
     }
 
     @Override
     public HealthState state(String serverId) {
-        return read(serverId, m -> m.state);
+        return reads.state(serverId);
     }
 
     @Override
     public EndpointStats stats(String serverId) {
-        return read(serverId, Member::stats);
-    }
-
-    /** Reads one member, after applying any time-driven transition that is due. */
-    private <T> T read(String serverId, java.util.function.Function<Member, T> f) {
-        Checks.notNull("serverId", serverId);
-        refreshIfDue();
-        lock.lock();
-        try {
-            return f.apply(member(serverId));
-        } finally {
-            lock.unlock();
-        }
+        return reads.stats(serverId);
     }
 
     @Override
     public List<EndpointStats> stats() {
-        refreshIfDue();
-        List<EndpointStats> list = new ArrayList<>();
-        for (Member m : memberList()) {
-            list.add(m.stats());
-        }
-        return Collections.unmodifiableList(list);
+        return reads.stats();
     }
 
     /** The endpoints the current picker balances over (after tiers, panic and ejection), in pool order. */
     public List<Endpoint> eligible() {
-        refreshIfDue();
-        return Collections.unmodifiableList(new ArrayList<Endpoint>(List.of(snapshot.eligible)));
+        return reads.eligible();
     }
 
     /** Whether the pool is in panic mode (balancing over unhealthy primaries because too few are healthy). */
     public boolean panicking() {
-        refreshIfDue();
-        return snapshot.panic;
+        return reads.panicking();
     }
 
     @Override
@@ -453,7 +427,8 @@ public final class LoadBalancingPool implements Pool {
         return "LoadBalancingPool[" + name + ", " + strategy.name() + ", " + snapshot.eligible.length + " eligible]";
     }
 
-    private void refreshIfDue() {
+    /** Applies a time-driven transition that is due, unless another thread is rebuilding. */
+    void refreshIfDue() {
         long now = ticker.read();
         if (snapshot.due(now)) {
             refreshIfFree(now);
@@ -476,23 +451,5 @@ public final class LoadBalancingPool implements Pool {
         }
         listeners.fire(events);
         return snapshot;
-    }
-
-    /** The pool as its parts see it. */
-    private final class Context implements PoolContext {
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Ticker ticker() {
-            return ticker;
-        }
-
-        @Override
-        public boolean rebuilding() {
-            return lock.isHeldByCurrentThread();
-        }
     }
 }
