@@ -26,7 +26,7 @@ public final class RequestPathReport {
     private final List<Result> results;
     private final List<String> verdicts = new ArrayList<>();
 
-    private RequestPathReport(List<Result> results) {
+    RequestPathReport(List<Result> results) {
         this.results = results;
     }
 
@@ -53,7 +53,7 @@ public final class RequestPathReport {
         return null;
     }
 
-    private void print(PrintStream out) {
+    void print(PrintStream out) {
         Set<String> rows = new LinkedHashSet<>();
         Set<String> servers = new LinkedHashSet<>();
         for (Result r : results) {
