@@ -6,7 +6,7 @@ import okhttp3.Call;
 import java.util.Set;
 
 /**
- * The settings a {@link LoadBalancingInterceptor.Builder} collects, each starting at its default (the
+ * The settings a {@link LoadBalancingInterceptorBuilder} collects, each starting at its default (the
  * interceptor's {@code DEFAULT_*} constants), and the checks across settings made when the interceptor is
  * built. Each setter of the builder validates its own value before storing it here.
  *

@@ -1,10 +1,8 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.Lease;
-import io.lb4j.api.PickContext;
 import io.lb4j.api.Pool;
 import io.lb4j.api.Server;
-import io.lb4j.api.Ticker;
 import okhttp3.CookieJar;
 import okhttp3.Dns;
 import okhttp3.HttpUrl;
@@ -16,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.UnknownHostException;
-import java.util.Collection;
 import java.util.Set;
 
 /**
@@ -38,35 +35,39 @@ import java.util.Set;
  * One call is the short flow below (OkHttp's {@code RetryAndFollowUpInterceptor} is the model); each
  * step is one class of this package:
  * <ol>
- *   <li><b>Route</b>: the host and path pick a pool ({@link Builder#route}); a host that is not logical
- *       passes through untouched, a path no route matches fails with {@link NoRouteIOException}, a pool
- *       with no eligible server with {@link NoAvailableServerIOException}; neither sends anything.</li>
- *   <li><b>Pick</b> with the request's hash key or sticky cookie ({@link Builder#hashKeyHeader},
- *       {@link Builder#stickyCookie}; a token resolves only to a current member), and <b>rewrite</b> the
- *       URL to the server's host and port (scheme, path, query, headers and tags kept; with
- *       {@link Builder#preserveHostHeader} the {@code Host} header keeps the logical name).</li>
+ *   <li><b>Route</b>: the host and path pick a pool ({@link LoadBalancingInterceptorBuilder#route}); a host
+ *       that is not logical passes through untouched, a path no route matches fails with
+ *       {@link NoRouteIOException}, a pool with no eligible server with {@link NoAvailableServerIOException};
+ *       neither sends anything.</li>
+ *   <li><b>Pick</b> with the request's hash key or sticky cookie
+ *       ({@link LoadBalancingInterceptorBuilder#hashKeyHeader},
+ *       {@link LoadBalancingInterceptorBuilder#stickyCookie}; a token resolves only to a current member), and
+ *       <b>rewrite</b> the URL to the server's host and port (scheme, path, query, headers and tags kept; with
+ *       {@link LoadBalancingInterceptorBuilder#preserveHostHeader} the {@code Host} header keeps the logical
+ *       name).</li>
  *   <li><b>Send</b> with the client's cookie jar scoped to the logical host (on OkHttp 4.12 the client's jar
- *       must be {@link #cookieJar(CookieJar)}), as a browser behind a reverse
- *       proxy: members share the logical host's cookies; nothing a member sets is stored where it would
- *       reach a host outside the pool; a redirect OkHttp would follow to an address outside the pool (or
- *       to the logical URL, which only this interceptor can balance) is refused before it is sent, with a
- *       {@link RedirectRefusedException} naming the logical host and the target. A relative redirect, or
- *       one to another member, is followed.</li>
+ *       must be {@link #cookieJar(CookieJar)}), as a browser behind a reverse proxy: members share the logical
+ *       host's cookies; nothing a member sets is stored where it would reach a host outside the pool; a redirect
+ *       OkHttp would follow to an address outside the pool (or to the logical URL, which only this interceptor
+ *       can balance) is refused before it is sent, with a {@link RedirectRefusedException} naming the logical
+ *       host and the target. A relative redirect, or one to another member, is followed.</li>
  *   <li><b>Report</b> the outcome on the try's {@link Lease}, held until the response headers arrive:
- *       success; failure on an {@link IOException}, a status in {@link Builder#failureStatuses} (default 500,
- *       502–599), or when the client's {@code callTimeout} expired while the server had the try (never
- *       retried); drop when the call was cancelled, the thread interrupted, a redirect refused, or
- *       something other than an I/O error was thrown.</li>
+ *       success; failure on an {@link IOException}, a status in
+ *       {@link LoadBalancingInterceptorBuilder#failureStatuses} (default 500, 502–599), or when the client's
+ *       {@code callTimeout} expired while the server had the try (never retried); drop when the call was
+ *       cancelled, the thread interrupted, a redirect refused, or something other than an I/O error was
+ *       thrown.</li>
  *   <li><b>Requeue</b> a try that never reached a server (connection refused, connect timeout, no route,
  *       unknown host, TLS handshake) on another server, for any method, up to
- *       {@link Builder#maxRequeues} per call and within the pool's requeue budget
- *       ({@link Builder#requeueBudget}); or <b>retry</b> a request that reached a server and failed (I/O
- *       error, read timeout unless {@link Builder#retryOnTimeout retryOnTimeout(false)}, a status in
- *       {@link Builder#retryStatuses}, default 502–504) only if it is idempotent (GET, HEAD, OPTIONS, TRACE,
- *       PUT, DELETE, or tagged {@link Idempotent#YES}) and its body is not one-shot, up to
- *       {@link Builder#maxTries} tries and within the pool's {@link RetryBudget}. Never the same server
- *       twice in one call. When nothing more is allowed the caller gets the last outcome, with the earlier
- *       tries' failures attached as suppressed exceptions.</li>
+ *       {@link LoadBalancingInterceptorBuilder#maxRequeues} per call and within the pool's requeue budget
+ *       ({@link LoadBalancingInterceptorBuilder#requeueBudget}); or <b>retry</b> a request that reached a server
+ *       and failed (I/O error, read timeout unless
+ *       {@link LoadBalancingInterceptorBuilder#retryOnTimeout retryOnTimeout(false)}, a status in
+ *       {@link LoadBalancingInterceptorBuilder#retryStatuses}, default 502–504) only if it is idempotent (GET,
+ *       HEAD, OPTIONS, TRACE, PUT, DELETE, or tagged {@link Idempotent#YES}) and its body is not one-shot, up to
+ *       {@link LoadBalancingInterceptorBuilder#maxTries} tries and within the pool's {@link RetryBudget}. Never
+ *       the same server twice in one call. When nothing more is allowed the caller gets the last outcome, with
+ *       the earlier tries' failures attached as suppressed exceptions.</li>
  * </ol>
  * OkHttp itself ({@code retryOnConnectionFailure}, on by default) may silently replay a request on the
  * <em>same</em> server after a stale pooled connection failed; set it to false for strict at-most-once
@@ -82,11 +83,11 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
 
     /** Default number of tries per call that may reach a server, the first included (nginx {@code proxy_next_upstream_tries}). */
     public static final int DEFAULT_MAX_TRIES = 3;
-    /** Largest {@link Builder#maxTries(int)}. */
+    /** Largest {@link LoadBalancingInterceptorBuilder#maxTries(int)}. */
     public static final int MAX_MAX_TRIES = 100;
     /** Default requeues per call (tries after a connect failure); the pool's size bounds them too. */
     public static final int DEFAULT_MAX_REQUEUES = 10;
-    /** Largest {@link Builder#maxRequeues(int)}. */
+    /** Largest {@link LoadBalancingInterceptorBuilder#maxRequeues(int)}. */
     public static final int MAX_MAX_REQUEUES = 100;
     /**
      * Default requeue budget per pool: requeues may add twice the request rate plus 20 per second (over
@@ -100,7 +101,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     public static final Set<Integer> DEFAULT_RETRY_STATUSES = Set.of(502, 503, 504);
     /** Statuses counted as a server failure by default: 500 and 502 to 599 (not 501 Not Implemented). */
     public static final Set<Integer> DEFAULT_FAILURE_STATUSES = RetryPolicy.defaultFailureStatuses();
-    /** Shortest {@link Builder#stickySecret(byte[])}: 16 bytes. */
+    /** Shortest {@link LoadBalancingInterceptorBuilder#stickySecret(byte[])}: 16 bytes. */
     public static final int MIN_SECRET_BYTES = 16;
 
     private final RouteTable routes;
@@ -111,7 +112,7 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     private final LoadMetricsHeader loadReports = new LoadMetricsHeader();
     private volatile boolean closed;
 
-    private LoadBalancingInterceptor(InterceptorSettings s) {
+    LoadBalancingInterceptor(InterceptorSettings s) {
         RetryPolicy policy = new RetryPolicy(s.maxTries, s.maxRequeues, s.retryOnTimeout, s.retryStatuses,
                 s.failureStatuses);
         this.sessions = new StickySessions(s.stickyCookie, s.stickySecret, s.hashKeyHeader);
@@ -125,9 +126,12 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
                 s.hashKeyHeader == null ? "" : ", hash key header " + s.hashKeyHeader);
     }
 
-    /** A builder; add at least one {@link Builder#pool(String, Pool) pool} or {@link Builder#route route}. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * A builder; add at least one {@link LoadBalancingInterceptorBuilder#pool(String, Pool) pool} or
+     * {@link LoadBalancingInterceptorBuilder#route route}.
+     */
+    public static LoadBalancingInterceptorBuilder builder() {
+        return new LoadBalancingInterceptorBuilder();
     }
 
     /** The managed logical host names, in registration order. */
@@ -260,205 +264,5 @@ public final class LoadBalancingInterceptor implements Interceptor, AutoCloseabl
     @Override
     public String toString() {
         return "LoadBalancingInterceptor" + routes;
-    }
-
-    /**
-     * Builds a {@link LoadBalancingInterceptor}. Every setter validates at once and its
-     * {@link IllegalArgumentException} names the property, the value and what is allowed. Not thread-safe.
-     */
-    public static final class Builder {
-        private final InterceptorSettings s = new InterceptorSettings();
-
-        private Builder() {
-        }
-
-        /**
-         * Sends every request for {@code logicalHost} (any path) to {@code pool}; the same as
-         * {@code route(logicalHost, "/", pool)}.
-         *
-         * @param logicalHost a valid host name (RFC 1123, not an IP address), case-insensitive, not yet registered
-         * @throws IllegalArgumentException naming {@code logicalHost} when it is invalid or already mapped
-         */
-        public Builder pool(String logicalHost, Pool pool) {
-            return route(logicalHost, "/", pool);
-        }
-
-        /** {@link #pool(String, Pool)} with per-route {@link RouteOptions} (load reports, hedging). */
-        public Builder pool(String logicalHost, Pool pool, RouteOptions options) {
-            return route(logicalHost, "/", pool, options);
-        }
-
-        /**
-         * Adds a layer-7 route: requests for {@code logicalHost} whose path starts with {@code pathPrefix}
-         * (segment-aware: {@code /static} matches {@code /static} and {@code /static/x}, not
-         * {@code /staticfoo}) go to {@code pool}. The prefix is compared with the request's encoded path, in
-         * the same form: {@code /café} matches {@code http://web/café/x}. A host's routes are tried in the
-         * order they were added; the first match wins; a request no route matches fails with
-         * {@link NoRouteIOException}.
-         *
-         * @throws IllegalArgumentException for an invalid host name, a prefix not starting with {@code /}
-         *                                  or containing white space, {@code ?}, {@code #} or a {@code .} or
-         *                                  {@code ..} segment, a null pool, a duplicate route, or a route an
-         *                                  earlier route of the host makes unreachable
-         */
-        public Builder route(String logicalHost, String pathPrefix, Pool pool) {
-            return route(logicalHost, pathPrefix, pool, RouteOptions.ofDefaults());
-        }
-
-        /**
-         * {@link #route(String, String, Pool)} with per-route {@link RouteOptions}: reading the servers'
-         * {@code endpoint-load-metrics} headers, hedging (which needs {@link #hedgeCallFactory}).
-         *
-         * @throws IllegalArgumentException as {@link #route(String, String, Pool)}, or for null options
-         */
-        public Builder route(String logicalHost, String pathPrefix, Pool pool, RouteOptions options) {
-            s.routes.add(logicalHost, pathPrefix, pool, options);
-            return this;
-        }
-
-        /**
-         * The client that sends the tries of hedged requests, required when a route hedges: typically the
-         * same client's {@code newBuilder()} <em>without</em> this interceptor (sharing its connection pool
-         * and dispatcher). Hedged tries use its cookie jar, timeouts and redirect settings, and are enqueued on
-         * its {@code Dispatcher}, whose limits (by default 64 calls, 5 per host) then bound the hedged calls in
-         * flight: raise them above the number of concurrent callers.
-         */
-        public Builder hedgeCallFactory(okhttp3.Call.Factory factory) {
-            s.hedgeCallFactory = Checks.notNull("hedgeCallFactory", factory);
-            return this;
-        }
-
-        /**
-         * Whether the {@code Host} header keeps the logical name (with the logical URL's port if it is not
-         * the scheme's default) for virtual hosting behind the backends; default false (OkHttp sends the
-         * server's address). A {@code Host} header the caller set is never changed.
-         */
-        public Builder preserveHostHeader(boolean preserve) {
-            s.preserveHostHeader = preserve;
-            return this;
-        }
-
-        /**
-         * 1 to {@value LoadBalancingInterceptor#MAX_MAX_TRIES}: tries per call that may reach a server, the
-         * first included; default {@value LoadBalancingInterceptor#DEFAULT_MAX_TRIES}; 1 disables retries.
-         * Requeues after connect failures are not counted here (see {@link #maxRequeues(int)}).
-         */
-        public Builder maxTries(int maxTries) {
-            s.maxTries = Checks.inRange("maxTries", maxTries, 1, MAX_MAX_TRIES);
-            return this;
-        }
-
-        /**
-         * 0 to {@value LoadBalancingInterceptor#MAX_MAX_REQUEUES}: new tries per call after tries that never
-         * reached a server (connect failures); default {@value LoadBalancingInterceptor#DEFAULT_MAX_REQUEUES};
-         * 0 disables requeues. A call never tries a server twice, so the pool's size bounds them too.
-         */
-        public Builder maxRequeues(int maxRequeues) {
-            s.maxRequeues = Checks.inRange("maxRequeues", maxRequeues, 0, MAX_MAX_REQUEUES);
-            return this;
-        }
-
-        /** Whether an idempotent request that timed out after it was sent is retried (nginx {@code timeout}); default true. */
-        public Builder retryOnTimeout(boolean retry) {
-            s.retryOnTimeout = retry;
-            return this;
-        }
-
-        /**
-         * Statuses (100 to 599) on which an idempotent, replayable request is retried on another server;
-         * default {@link LoadBalancingInterceptor#DEFAULT_RETRY_STATUSES} (502, 503, 504; add 429 for nginx
-         * {@code http_429}); empty for none.
-         */
-        public Builder retryStatuses(Collection<Integer> statuses) {
-            s.retryStatuses = RetryPolicy.statuses("retryStatuses", statuses);
-            return this;
-        }
-
-        /**
-         * Statuses (100 to 599) that count as a failure of the server for passive health; default
-         * {@link LoadBalancingInterceptor#DEFAULT_FAILURE_STATUSES} (500, 502–599). Add 429 to treat
-         * throttling as unhealthy.
-         */
-        public Builder failureStatuses(Collection<Integer> statuses) {
-            s.failureStatuses = RetryPolicy.statuses("failureStatuses", statuses);
-            return this;
-        }
-
-        /** The retry budget's settings; each pool gets its own budget. Default {@link RetryBudgetConfig#ofDefaults()}. */
-        public Builder retryBudget(RetryBudgetConfig config) {
-            s.retryBudget = Checks.notNull("retryBudget", config);
-            return this;
-        }
-
-        /**
-         * The requeue budget's settings (tries after connect failures); each pool gets its own budget.
-         * Default {@link LoadBalancingInterceptor#DEFAULT_REQUEUE_BUDGET} (200% of requests plus 20 per second).
-         */
-        public Builder requeueBudget(RetryBudgetConfig config) {
-            s.requeueBudget = Checks.notNull("requeueBudget", config);
-            return this;
-        }
-
-        /** The time source of the budgets; default {@link Ticker#system()}, tests pass a {@code ManualTicker}. */
-        public Builder ticker(Ticker ticker) {
-            s.ticker = Checks.notNull("ticker", ticker);
-            return this;
-        }
-
-        /**
-         * Turns on cookie session persistence with a cookie of this name (an RFC 6265 token, e.g.
-         * {@code "SRV"}): the interceptor inserts a cookie whose value is an opaque token for the server that
-         * answered (an HMAC of the pool name and server id under a secret, revealing neither id nor address),
-         * saved in the client's {@code CookieJar} under the logical URL and added to the response; read from
-         * the request's {@code Cookie} header or that jar and removed from the request sent to the server. A
-         * forged, stale or unknown token is ignored (a normal pick, and a new cookie); a server no longer
-         * eligible gets a normal pick and a new cookie.
-         */
-        public Builder stickyCookie(String cookieName) {
-            s.stickyCookie = Checks.token("stickyCookie", cookieName,
-                    "a non-empty cookie name of letters, digits and !#$%&'*+-.^_`|~");
-            return this;
-        }
-
-        /**
-         * The secret (at least {@value LoadBalancingInterceptor#MIN_SECRET_BYTES} bytes) under which sticky
-         * tokens are computed; set the same secret on every client instance that must honour the others'
-         * cookies. Default: 32 random bytes per interceptor. Requires {@link #stickyCookie(String)}.
-         */
-        public Builder stickySecret(byte[] secret) {
-            Checks.notNull("stickySecret", secret);
-            if (secret.length < MIN_SECRET_BYTES) {
-                throw new IllegalArgumentException("stickySecret must be at least " + MIN_SECRET_BYTES + " bytes, was "
-                        + secret.length + " bytes");
-            }
-            s.stickySecret = secret.clone();
-            return this;
-        }
-
-        /**
-         * A request header whose value becomes the pick's hash key ({@link PickContext#ofKey(String)}) when
-         * there is no {@link RequestKey} tag; a hashing strategy then maps a key to the same server while
-         * it is healthy.
-         */
-        public Builder hashKeyHeader(String headerName) {
-            s.hashKeyHeader = Checks.token("hashKeyHeader", headerName, "a non-empty header name");
-            return this;
-        }
-
-        /**
-         * @throws IllegalArgumentException when no route was added, a route hedges but no
-         *                                  {@link #hedgeCallFactory} was set, or a sticky secret was set
-         *                                  without a sticky cookie
-         */
-        public LoadBalancingInterceptor build() {
-            s.validate();
-            return new LoadBalancingInterceptor(s);
-        }
-
-        /** Test hook: how call jars reach OkHttp (default: what the OkHttp on the class path supports). */
-        Builder cookieScope(CookieScope scope) {
-            s.cookieScope = scope;
-            return this;
-        }
     }
 }

@@ -147,7 +147,7 @@ final class RouteTable {
             return specs.isEmpty();
         }
 
-        /** See {@link LoadBalancingInterceptor.Builder#route(String, String, Pool)}. */
+        /** See {@link LoadBalancingInterceptorBuilder#route(String, String, Pool)}. */
         void add(String logicalHost, String pathPrefix, Pool pool) {
             add(logicalHost, pathPrefix, pool, RouteOptions.ofDefaults());
         }

@@ -31,7 +31,7 @@ class ConfigurationTest {
 
     @Test
     void duplicateLogicalNameIsRejected() {
-        LoadBalancingInterceptor.Builder b = LoadBalancingInterceptor.builder().pool("orders", orders);
+        LoadBalancingInterceptorBuilder b = LoadBalancingInterceptor.builder().pool("orders", orders);
         assertThatThrownBy(() -> b.pool("ORDERS", other))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("logicalHost 'orders' is already mapped").hasMessageContaining("pool 'orders'");
@@ -92,7 +92,7 @@ class ConfigurationTest {
 
     @Test
     void routeThatAnEarlierRouteShadowsIsRejected() {
-        LoadBalancingInterceptor.Builder b = LoadBalancingInterceptor.builder().route("www", "/", orders);
+        LoadBalancingInterceptorBuilder b = LoadBalancingInterceptor.builder().route("www", "/", orders);
         assertThatThrownBy(() -> b.route("www", "/static/", other))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("route www/static/ -> pool 'other' is unreachable")
@@ -101,7 +101,7 @@ class ConfigurationTest {
 
     @Test
     void duplicatePathPrefixOfAHostIsRejected() {
-        LoadBalancingInterceptor.Builder b = LoadBalancingInterceptor.builder().route("www", "/api/", orders);
+        LoadBalancingInterceptorBuilder b = LoadBalancingInterceptor.builder().route("www", "/api/", orders);
         assertThatThrownBy(() -> b.route("www", "/api/", other))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("logicalHost 'www' is already mapped for path prefix '/api/'");

@@ -319,7 +319,7 @@ class LoadBalancingInterceptorTest extends InterceptorTestBase {
     void routePrefixesAreComparedInEncodedForm() {
         LoadBalancingPool a = pool("a", TestStrategies.rotation(), List.of(backend("a")));
         LoadBalancingPool b = pool("b", TestStrategies.rotation(), List.of(backend("b")));
-        LoadBalancingInterceptor.Builder builder = LoadBalancingInterceptor.builder().route("www", "/café/", a);
+        LoadBalancingInterceptorBuilder builder = LoadBalancingInterceptor.builder().route("www", "/café/", a);
 
         assertThatThrownBy(() -> builder.route("www", "/caf%C3%A9/", b))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already mapped");

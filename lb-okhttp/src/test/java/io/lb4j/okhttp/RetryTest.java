@@ -28,7 +28,7 @@ class RetryTest extends InterceptorTestBase {
     private static final MediaType TEXT = MediaType.get("text/plain");
     private static final PoolConfig NO_PASSIVE = PoolConfig.custom().passiveHealth(PassiveHealth.disabled()).build();
 
-    private OkHttpClient client(LoadBalancingInterceptor.Builder b) {
+    private OkHttpClient client(LoadBalancingInterceptorBuilder b) {
         // retryOnConnectionFailure(false): OkHttp itself must not replay anything on the same server
         return Fixtures.client(b.build(), dns).retryOnConnectionFailure(false).build();
     }

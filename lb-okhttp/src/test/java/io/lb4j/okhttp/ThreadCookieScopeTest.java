@@ -34,7 +34,7 @@ class ThreadCookieScopeTest extends InterceptorTestBase {
     private final Fixtures.MemoryCookieJar jar = new Fixtures.MemoryCookieJar();
     private final CookieJar installed = LoadBalancingInterceptor.cookieJar(jar);
 
-    private LoadBalancingInterceptor.Builder lb() {
+    private LoadBalancingInterceptorBuilder lb() {
         return LoadBalancingInterceptor.builder().cookieScope(CookieScope.THREAD);
     }
 

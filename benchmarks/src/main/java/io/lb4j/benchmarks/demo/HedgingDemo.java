@@ -6,6 +6,7 @@ import io.lb4j.benchmarks.StrategyCatalog;
 import io.lb4j.benchmarks.report.Charts;
 import io.lb4j.okhttp.HedgingConfig;
 import io.lb4j.okhttp.LoadBalancingInterceptor;
+import io.lb4j.okhttp.LoadBalancingInterceptorBuilder;
 import io.lb4j.okhttp.RouteOptions;
 import io.lb4j.pool.LoadBalancingPool;
 import io.lb4j.pool.PoolBuilder;
@@ -159,7 +160,7 @@ public final class HedgingDemo {
         LongAdder requests = new LongAdder();
         LongAdder errors = new LongAdder();
         try (LoadBalancingPool pool = pb.build()) {
-            LoadBalancingInterceptor.Builder lb = LoadBalancingInterceptor.builder();
+            LoadBalancingInterceptorBuilder lb = LoadBalancingInterceptor.builder();
             if (hedging == null) {
                 lb.pool(Demo.LOGICAL_HOST, pool);
             } else {
