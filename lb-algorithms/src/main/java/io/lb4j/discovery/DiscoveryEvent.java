@@ -36,6 +36,16 @@ public record DiscoveryEvent(String pool, String source, Kind kind, List<Server>
 
     /** Copies the server list. */
     public DiscoveryEvent {
+        for (Object[] field : new Object[][] {{"pool", pool}, {"source", source}, {"kind", kind}, {"servers", servers}}) {
+            if (field[1] == null) {
+                throw new IllegalArgumentException(field[0] + " must not be null");
+            }
+        }
+        for (Server s : servers) { // not contains(null): List.of's throws NullPointerException
+            if (s == null) {
+                throw new IllegalArgumentException("servers must not contain null, was " + servers);
+            }
+        }
         servers = List.copyOf(servers);
     }
 
