@@ -153,7 +153,7 @@ final class Feedback {
             f.complete(null);
         }
         if (m.leaving && !pool.closed()) {
-            pool.change(() -> {
+            pool.changes().apply(() -> {
                 Member current = pool.members().get(m.id());
                 if (current != m || !m.leaving || m.inFlight() > 0) {
                     return null;
@@ -180,19 +180,19 @@ final class Feedback {
 
     /** The passive tracker changed {@code m}'s verdict by itself (it reset the probe passes before ejecting). */
     void onPassiveChange(Member m, String reason) {
-        pool.update(m, reason);
+        pool.changes().health(m, reason);
     }
 
     /** One settled probe of {@code m}. */
     void onProbe(Member m, ProbeState.Change change, HealthCheckResult r) {
         if (change == ProbeState.Change.FELL) {
-            pool.update(m, "active health check failed: " + r.detail());
+            pool.changes().health(m, "active health check failed: " + r.detail());
         } else if (change == ProbeState.Change.ROSE) {
-            pool.update(m, "active health check passed: " + r.detail());
+            pool.changes().health(m, "active health check passed: " + r.detail());
         } else if (r.healthy() && m.passive.verdict() != PassiveTracker.Verdict.NONE && !m.probe.down()) {
             int rise = pool.config().activeHealth().rise();
             if (m.probe.passes() >= rise) {
-                pool.change(() -> m.passive.restore(m.ticker.read()) ? new Membership.Change(m,
+                pool.changes().apply(() -> m.passive.restore(m.ticker.read()) ? new Membership.Change(m,
                         "restored by active health check (" + rise + " passing probes: " + r.detail() + ")", null)
                         : null);
             }

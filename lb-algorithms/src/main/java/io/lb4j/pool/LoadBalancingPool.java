@@ -2,7 +2,6 @@ package io.lb4j.pool;
 
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.EndpointStats;
-import io.lb4j.api.HealthEvent;
 import io.lb4j.api.HealthListener;
 import io.lb4j.api.HealthState;
 import io.lb4j.api.Lease;
@@ -24,14 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
- * The lb4j {@link Pool}: the hot path, membership, listeners, lifecycle and publishing. Each health
+ * The lb4j {@link Pool}: the hot path, the membership entry points, listeners and lifecycle. Each health
  * concern lives in its own class: {@link PassiveTracker} (nginx {@code max_fails} or a resilience4j
  * breaker, per member), {@link ActiveChecker} (probes), {@link Eligibility} (tiers, backup, panic, the
- * ejection cap), {@link SlowStart} and {@link LatencyEstimator}; {@link Picks} chooses; {@link PoolReads} answers the read-only views; {@link Publisher} turns them into the
- * next snapshot.
+ * ejection cap), {@link SlowStart} and {@link LatencyEstimator}; {@link Picks} chooses; {@link PoolReads}
+ * answers the read-only views; {@link Changes} applies every change and {@link Publisher} turns the members
+ * into the next snapshot.
  *
  * <h2>Concurrency</h2>
  * {@link #acquire(PickContext)} reads one immutable {@link Snapshot} through a volatile field and asks its
@@ -67,6 +66,7 @@ public final class LoadBalancingPool implements Pool {
     private final ActiveChecker checker;
     private final Feedback feedback;
     private final OutcomeObserver observer;
+    private final Changes changes;
     private final PoolReads reads = new PoolReads(this);
     private volatile boolean closed;
     private volatile Snapshot snapshot;
@@ -80,6 +80,7 @@ public final class LoadBalancingPool implements Pool {
         this.listeners = new Listeners(name);
         this.publisher = new Publisher(name, strategy, config);
         this.context = new PoolContext.Of(name, ticker, lock);
+        this.changes = new Changes(this, publisher, listeners, lock, ticker);
         this.members = new LinkedHashMap<>(Math.max(16, b.servers.size() * 2));
         lock.lock();
         try {
@@ -154,7 +155,7 @@ public final class LoadBalancingPool implements Pool {
     /** A snapshot with a picker: refreshed if its deadline passed; throws when it has no server. */
     Snapshot ready(Snapshot s, long now) {
         if (s.due(now)) {
-            s = refreshIfFree(now);
+            s = changes.refreshIfFree(now);
         }
         if (s.picker == null) {
             if (observer != null) {
@@ -198,14 +199,14 @@ public final class LoadBalancingPool implements Pool {
     private void add(Server server, boolean down) {
         Checks.notNull("server", server);
         ensureOpen();
-        change(() -> Membership.add(this, server, down));
+        changes.apply(() -> Membership.add(this, server, down));
     }
 
     @Override
     public boolean remove(String serverId) {
         Checks.notNull("serverId", serverId);
         boolean[] found = new boolean[1];
-        change(() -> {
+        changes.apply(() -> {
             Member m = members.get(serverId);
             found[0] = m != null;
             return m == null ? null : Membership.drop(this, m);
@@ -227,7 +228,7 @@ public final class LoadBalancingPool implements Pool {
     public void update(Collection<Server> servers) {
         Map<String, Server> wanted = Membership.index(servers);
         ensureOpen();
-        change(() -> Membership.update(this, wanted));
+        changes.apply(() -> Membership.update(this, wanted));
     }
 
     @Override
@@ -261,32 +262,17 @@ public final class LoadBalancingPool implements Pool {
     private void operate(String serverId, Operation op) {
         Checks.notNull("serverId", serverId);
         ensureOpen();
-        change(() -> op.apply(member(serverId)));
+        changes.apply(() -> op.apply(member(serverId)));
     }
 
-    /** Runs a change under the lock and, if something changed, rebuilds, publishes and fires its events. */
-    void change(Supplier<Membership.Change> op) {
-        List<HealthEvent> events = new ArrayList<>();
-        lock.lock();
-        try {
-            Membership.Change c = op.get();
-            if (c == null || closed) {
-                return;
-            }
-            events.addAll(c.events());
-            snapshot = publisher.rebuild(members.values(), ticker.read(), events, c.member(), c.reason());
-        } finally {
-            lock.unlock();
-        }
-        listeners.fire(events);
+    /** Where changes are applied and published. */
+    Changes changes() {
+        return changes;
     }
 
-    /** A health transition of {@code changed}, with {@code reason} for its event. */
-    void update(Member changed, String reason) {
-        if (closed) {
-            return;
-        }
-        change(() -> changed.removed ? null : new Membership.Change(changed, reason, null));
+    /** Publishes the next snapshot; called by {@link Changes} under the lock only. */
+    void publish(Snapshot next) {
+        snapshot = next;
     }
 
     Member member(String serverId) {
@@ -425,31 +411,5 @@ public final class LoadBalancingPool implements Pool {
     @Override
     public String toString() {
         return "LoadBalancingPool[" + name + ", " + strategy.name() + ", " + snapshot.eligible.length + " eligible]";
-    }
-
-    /** Applies a time-driven transition that is due, unless another thread is rebuilding. */
-    void refreshIfDue() {
-        long now = ticker.read();
-        if (snapshot.due(now)) {
-            refreshIfFree(now);
-        }
-    }
-
-    private Snapshot refreshIfFree(long now) {
-        if (!lock.tryLock()) {
-            return snapshot; // someone else is rebuilding; this pick uses the current snapshot
-        }
-        List<HealthEvent> events = new ArrayList<>();
-        try {
-            Snapshot s = snapshot;
-            if (closed || !s.due(now)) {
-                return s;
-            }
-            snapshot = publisher.rebuild(members.values(), now, events, null, "");
-        } finally {
-            lock.unlock();
-        }
-        listeners.fire(events);
-        return snapshot;
     }
 }

@@ -55,7 +55,7 @@ final class PoolReads {
     /** Reads one member, after applying any time-driven transition that is due. */
     private <T> T read(String serverId, Function<Member, T> f) {
         Checks.notNull("serverId", serverId);
-        pool.refreshIfDue();
+        pool.changes().refreshIfDue();
         pool.lock().lock();
         try {
             return f.apply(pool.member(serverId));
@@ -65,7 +65,7 @@ final class PoolReads {
     }
 
     List<EndpointStats> stats() {
-        pool.refreshIfDue();
+        pool.changes().refreshIfDue();
         List<EndpointStats> list = new ArrayList<>();
         for (Member m : pool.memberList()) {
             list.add(m.stats());
@@ -74,12 +74,12 @@ final class PoolReads {
     }
 
     List<Endpoint> eligible() {
-        pool.refreshIfDue();
+        pool.changes().refreshIfDue();
         return Collections.unmodifiableList(new ArrayList<Endpoint>(List.of(pool.snapshot().eligible)));
     }
 
     boolean panicking() {
-        pool.refreshIfDue();
+        pool.changes().refreshIfDue();
         return pool.snapshot().panic;
     }
 }
