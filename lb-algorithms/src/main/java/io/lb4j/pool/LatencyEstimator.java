@@ -38,13 +38,14 @@ class LatencyEstimator extends CacheLinePad {
         }
     }
 
-    private final double decayNanos;
+    /** {@code 1/τ}: a multiplication per decay instead of a division (a division costs ~13 cycles more). */
+    private final double decayRate;
     private volatile double cost;
     private volatile long stamp;
     private volatile boolean sampled;
 
     LatencyEstimator(long decayNanos) {
-        this.decayNanos = decayNanos;
+        this.decayRate = 1.0 / decayNanos;
     }
 
     /** Records one call's latency at time {@code now}. */
@@ -80,7 +81,7 @@ class LatencyEstimator extends CacheLinePad {
 
     /** {@code exp(-td/τ)} for {@code td >= 0}. */
     private double decay(long td) {
-        double x = td / decayNanos;
+        double x = td * decayRate;
         if (x < SERIES_LIMIT) {
             return 1 - x * (1 - x * (0.5 - x * (1.0 / 6 - x * (1.0 / 24))));
         }
