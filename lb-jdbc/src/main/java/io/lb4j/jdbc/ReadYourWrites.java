@@ -69,7 +69,7 @@ public final class ReadYourWrites {
     }
 
     private static Duration checkDuration(String what, Duration d) {
-        if (d == null || d.isNegative() || d.isZero() || d.toMillis() < 1 || d.compareTo(Duration.ofHours(1)) > 0) {
+        if (d == null || d.compareTo(Duration.ofMillis(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) { // no toMillis(): it overflows
             throw new IllegalArgumentException(what + " must be in [1ms, 1h], was " + d);
         }
         return d;

@@ -1,6 +1,8 @@
-package io.lb4j.fuzz;
+package io.lb4j.benchmarks.fuzz;
 
 import io.lb4j.api.Server;
+import io.lb4j.jdbc.LbDriver;
+import io.lb4j.okhttp.LoadBalancingInterceptor;
 import io.lb4j.pool.LoadBalancingPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every public constructor and method of lb-api and lb-algorithms (the internal packages, ZooKeeper and
+ * Every public constructor and method of the four library modules (the internal packages, ZooKeeper and
  * the calls that go to the outside world — subscribe, refresh, bind, start — excepted), called by reflection on objects the API itself
  * built, with one argument at a time replaced by a hostile value (null, empty, blank, control characters,
  * huge, negative, NaN, infinite, zero or overflowing durations, collections holding null, a callback that
@@ -45,7 +47,7 @@ class PublicApiFuzzTest {
     private static final long SEED = Long.getLong("lb4j.fuzz.seed", 20261129L);
     private static final int COUNT = Integer.getInteger("lb4j.fuzz.count", 100);
     private static final List<String> PACKAGES = List.of("io.lb4j.api", "io.lb4j.algorithms", "io.lb4j.config",
-            "io.lb4j.pool", "io.lb4j.discovery");
+            "io.lb4j.pool", "io.lb4j.discovery", "io.lb4j.okhttp", "io.lb4j.jdbc");
     /** Entry points that go to the outside world (DNS, files, ZooKeeper) or start threads: fuzzed elsewhere. */
     private static final Set<String> OUTSIDE = Set.of("subscribe", "refresh", "bind", "start");
 
@@ -60,7 +62,7 @@ class PublicApiFuzzTest {
     @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void noPublicEntryPointLetsAProgrammingErrorEscape() throws Exception {
         List<Class<?>> classes = publicClasses();
-        assertThat(classes).as("public classes found").hasSizeGreaterThan(40);
+        assertThat(classes).as("public classes found").hasSizeGreaterThan(70);
         List<Executable> entries = new ArrayList<>();
         for (Class<?> c : classes) {
             try {
@@ -202,7 +204,9 @@ class PublicApiFuzzTest {
     private static List<Class<?>> publicClasses() throws IOException, URISyntaxException, ClassNotFoundException {
         Set<Path> roots = new LinkedHashSet<>();
         roots.add(Paths.get(Server.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        roots.add(Paths.get(LoadBalancingPool.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        for (Class<?> c : List.of(LoadBalancingPool.class, LoadBalancingInterceptor.class, LbDriver.class)) {
+            roots.add(Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        }
         List<Class<?>> out = new ArrayList<>();
         for (Path root : roots) {
             List<Path> files;

@@ -1,4 +1,4 @@
-package io.lb4j.fuzz;
+package io.lb4j.benchmarks.fuzz;
 
 import io.lb4j.api.HealthCheck;
 import io.lb4j.api.HealthCheckResult;
@@ -38,7 +38,8 @@ import java.util.random.RandomGenerator;
  */
 final class FuzzValues {
     private static final String[] GOOD_STRINGS = {"127.0.0.1:9", "127.0.0.1", "round-robin",
-            "upstream backend { server 127.0.0.1:9; }", "TEXT cpu_utilization=0.5, rps_fractional=10"};
+            "upstream backend { server 127.0.0.1:9; }", "TEXT cpu_utilization=0.5, rps_fractional=10",
+            "jdbc:lb:mariadb://127.0.0.1:9,127.0.0.1:10/db?connectTimeout=200", "backend"};
     private static final String[] BAD_STRINGS = {null, "", " ", "\t", "\u0000", "\uD800", "-1", "NaN",
             "99999999999999999999999", "[::1", "a b", "${jndi:ldap://x}", "%", "é", "x".repeat(70_000)};
     private static final int PER_CLASS = 3;
@@ -167,6 +168,12 @@ final class FuzzValues {
         }
         if (t.isAssignableFrom(ScheduledExecutorService.class) && t != Object.class) {
             return executor;
+        }
+        if (t == java.util.Properties.class) {
+            return new java.util.Properties();
+        }
+        if (t == okhttp3.Request.class) {
+            return new okhttp3.Request.Builder().url("http://127.0.0.1:9/").build();
         }
         if (t == HealthCheck.class) {
             return (HealthCheck) (server, timeout) -> HealthCheckResult.pass();
@@ -300,6 +307,10 @@ final class FuzzValues {
         String s = o.getClass().isArray() ? o.getClass().getComponentType().getSimpleName() + "["
                 + Array.getLength(o) + "]" : String.valueOf(o);
         return s.length() > 60 ? s.substring(0, 60) + "...(" + s.length() + " chars)" : s;
+    }
+
+    String offeredClasses() {
+        return objects.keySet().stream().map(Class::getSimpleName).collect(java.util.stream.Collectors.joining(" "));
     }
 
     void close() {
