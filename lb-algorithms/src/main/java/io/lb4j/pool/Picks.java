@@ -1,5 +1,6 @@
 package io.lb4j.pool;
 
+import io.lb4j.api.Endpoint;
 import io.lb4j.api.NoAvailableServerException;
 import io.lb4j.api.PickContext;
 
@@ -43,7 +44,7 @@ final class Picks {
             String preferred = ctx.preferredId();
             boolean excluding = !ctx.excludedIds().isEmpty();
             if (preferred == null && !excluding) {
-                m = (Member) s.picker.pick(ctx, now);
+                m = pick(pool, s, ctx, now);
                 if (m.gated) {
                     if (m.passive.tryAcquirePermission()) {
                         permitted = true;
@@ -63,7 +64,7 @@ final class Picks {
                     }
                 }
                 if (m == null) {
-                    Member q = (Member) s.picker.pick(ctx, now);
+                    Member q = pick(pool, s, ctx, now);
                     if (!ctx.excludedIds().contains(q.id())) {
                         boolean gated = q.gated;
                         if (!gated || q.passive.tryAcquirePermission()) {
@@ -75,7 +76,7 @@ final class Picks {
             }
             // Ask the strategy again a few times (a rotation moves on), then take the least loaded usable member.
             for (int attempt = 0; m == null && attempt < Math.min(4, s.eligible.length); attempt++) {
-                Member q = (Member) s.picker.pick(ctx, now);
+                Member q = pick(pool, s, ctx, now);
                 if (ctx.excludedIds().contains(q.id())) {
                     continue;
                 }
@@ -117,5 +118,20 @@ final class Picks {
             }
             ctx = pool.feedback().backOff(m, ctx, permitted);
         }
+    }
+
+    /** The picker's choice, which must be one of the pool's endpoints (a custom strategy may break that). */
+    private static Member pick(LoadBalancingPool pool, Snapshot s, PickContext ctx, long now) {
+        Endpoint e = s.picker.pick(ctx, now);
+        if (e instanceof Member m) { // one type check, as the cast it replaces; null fails it too
+            return m;
+        }
+        throw badPick(pool, e);
+    }
+
+    private static IllegalStateException badPick(LoadBalancingPool pool, Endpoint e) {
+        return new IllegalStateException("pool '" + pool.name() + "': strategy " + pool.strategy().name()
+                + "'s picker returned " + (e == null ? "null" : "an endpoint that is not one of the pool's ("
+                + e.getClass().getName() + ")") + "; a picker must return one of the endpoints given to newPicker");
     }
 }

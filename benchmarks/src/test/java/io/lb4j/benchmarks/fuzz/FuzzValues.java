@@ -43,6 +43,8 @@ final class FuzzValues {
     private static final String[] BAD_STRINGS = {null, "", " ", "\t", "\u0000", "\uD800", "-1", "NaN",
             "99999999999999999999999", "[::1", "a b", "${jndi:ldap://x}", "%", "é", "x".repeat(70_000)};
     private static final int PER_CLASS = 3;
+    private static final Map<Class<?>, Object> ZEROS = Map.of(int.class, 0, long.class, 0L, double.class, 0.0,
+            float.class, 0f, char.class, (char) 0, byte.class, (byte) 0, short.class, (short) 0);
 
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "fuzz-executor");
@@ -253,6 +255,7 @@ final class FuzzValues {
             }
         } else if (t.isInterface() && t.getName().startsWith("io.lb4j.")) {
             out.add(throwing(t));
+            out.add(answeringNothing(t));
         }
         if (!t.isPrimitive()) {
             out.add(null);
@@ -282,6 +285,26 @@ final class FuzzValues {
                 return p == a[0];
             }
             throw new IllegalStateException("hostile " + t.getSimpleName() + "." + m.getName());
+        });
+    }
+
+    /** A callback that answers null, zero or false to everything: a broken strategy, source or probe. */
+    private static Object answeringNothing(Class<?> t) {
+        return Proxy.newProxyInstance(FuzzValues.class.getClassLoader(), new Class<?>[] {t}, (p, m, a) -> {
+            if (m.getName().equals("toString")) {
+                return "null-answering " + t.getSimpleName();
+            }
+            if (m.getName().equals("equals")) {
+                return p == a[0];
+            }
+            Class<?> r = m.getReturnType();
+            if (r == boolean.class) {
+                return false;
+            }
+            if (r == void.class || !r.isPrimitive()) {
+                return null;
+            }
+            return ZEROS.get(r); // (a conditional expression would promote every zero to double)
         });
     }
 
