@@ -95,6 +95,12 @@ public final class PoolBinder implements AutoCloseable {
         this.subscription = source.subscribe(new ServerSource.Subscriber() {
             @Override
             public void onServers(List<Server> servers) {
+                String broken = servers == null ? "a null server list"
+                        : servers.stream().anyMatch(java.util.Objects::isNull) ? "a server list holding null" : null;
+                if (broken != null) { // a broken source: keep the last good list, as for a failure
+                    failed(new IllegalArgumentException("source " + source.name() + " delivered " + broken));
+                    return;
+                }
                 offer(servers);
             }
 

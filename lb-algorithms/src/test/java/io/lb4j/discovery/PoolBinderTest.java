@@ -139,6 +139,50 @@ class PoolBinderTest {
     }
 
     @Test
+    void aBrokenSourceDeliveringNullOrANullServerLeavesThePoolAsItIs() {
+        io.lb4j.api.ServerSource.Subscriber[] raw = new io.lb4j.api.ServerSource.Subscriber[1];
+        io.lb4j.api.ServerSource broken = new io.lb4j.api.ServerSource() { // not an AbstractServerSource: no checks
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Subscription subscribe(Subscriber subscriber) {
+                raw[0] = subscriber;
+                return () -> { };
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        List<DiscoveryEvent> seen = new CopyOnWriteArrayList<>();
+        try (PoolBinder b = PoolBinder.builder(pool, broken).scheduler(scheduler).ticker(ticker).listener(seen::add)
+                .bind()) {
+            raw[0].onServers(list("a", "b"));
+            scheduler.runDue();
+
+            raw[0].onServers(null);
+            scheduler.advance(Duration.ofSeconds(2));
+            raw[0].onServers(list("a", "b"));
+            scheduler.advance(Duration.ofSeconds(2));
+            raw[0].onServers(java.util.Arrays.asList(s("c"), null));
+            scheduler.advance(Duration.ofSeconds(2));
+
+            assertThat(poolIds()).containsExactly("a", "b");
+            assertThat(seen).extracting(DiscoveryEvent::kind).containsExactly(DiscoveryEvent.Kind.APPLIED,
+                    DiscoveryEvent.Kind.SOURCE_FAILED, DiscoveryEvent.Kind.APPLIED, DiscoveryEvent.Kind.SOURCE_FAILED);
+            assertThat(seen.get(1).reason()).contains("delivered a null server list");
+            assertThat(seen.get(3).reason()).contains("delivered a server list holding null");
+
+            raw[0].onServers(list("a", "c"));
+            scheduler.advance(Duration.ofSeconds(2));
+            assertThat(poolIds()).containsExactly("a", "c");
+        }
+    }
+
+    @Test
     void anEmptyListNeverEmptiesAPoolWithHealthyServers() {
         source.push(list("a", "b"));
         scheduler.runDue();
