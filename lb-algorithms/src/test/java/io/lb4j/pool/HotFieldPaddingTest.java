@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HotFieldPaddingTest {
     /** Written per request, or (decayNanos) read with them: the fields of the member's hot line. */
     private static final Set<String> HOT = Set.of("inFlight", "consecutiveFailures", "successes", "cost", "stamp",
-            "sampled", "decayNanos");
+            "sampled", "decayRate");
     private static final long LINE = 64;
 
     @ParameterizedTest
