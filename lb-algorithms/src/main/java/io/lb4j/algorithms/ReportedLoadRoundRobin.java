@@ -106,6 +106,12 @@ public final class ReportedLoadRoundRobin implements Strategy {
      * @throws IllegalArgumentException if {@code endpoints} is null, empty or holds null, or two endpoints
      *                                  share a server id
      */
+    /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
+    @Override
+    public boolean readsLoad() {
+        return false;
+    }
+
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);

@@ -72,6 +72,12 @@ public final class SourceHash implements Strategy {
         return config;
     }
 
+    /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
+    @Override
+    public boolean readsLoad() {
+        return false;
+    }
+
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         return ConsistentHashing.newPicker(NAME, config, random, endpoints);

@@ -49,7 +49,8 @@ final class Feedback {
      * the caller with the lease scalar-replaced even when an observer (Micrometer's timer) is inlined here.
      * {@code PicksTest} checks the size.
      */
-    void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted) {
+    void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted,
+                  int stripe) {
         long now;
         long latency;
         if (latencyNanos >= 0 && latencyNanos <= TRUSTED_LATENCY_NANOS && outcome != Outcome.FAILURE) {
@@ -59,16 +60,17 @@ final class Feedback {
             now = m.ticker.read();
             latency = latencyNanos >= 0 ? latencyNanos : Math.max(0, now - startNanos);
         }
-        int left = m.decrementInFlight();
+        MemberHot hot = m.hot(stripe);
+        hot.decrementInFlight();
         switch (outcome) {
             case SUCCESS:
-                m.countSuccess();
-                m.observe(latency, now);
+                hot.countSuccess();
+                hot.observe(latency, now);
                 m.succeeded();
                 break;
             case FAILURE:
                 m.failures.increment();
-                m.observe(Math.max(latency, failurePenalty(m)), now);
+                hot.observe(Math.max(latency, failurePenalty(m)), now);
                 m.failed();
                 break;
             default:
@@ -83,7 +85,7 @@ final class Feedback {
                 observerFailed("an outcome", e);
             }
         }
-        if (left == 0 && m.draining) {
+        if (m.draining && m.inFlight() == 0) { // two completions may both see 0: drained is idempotent
             drained(m);
         }
         if (m.removed) {
@@ -141,7 +143,7 @@ final class Feedback {
         double slowest = 0;
         for (int i = 0, n = Math.min(PENALTY_SCAN, e.length); i < n; i++) {
             if (e[i] != failing) { // never its own estimate: the penalty must not compound
-                slowest = Math.max(slowest, e[i].lastCost());
+                slowest = Math.max(slowest, e[i].costEstimate());
             }
         }
         return (long) Math.min(2 * slowest, MAX_PENALTY_NANOS);
@@ -168,11 +170,12 @@ final class Feedback {
      * the drain checked for requests in flight. Gives the member back (and its trial permit), completes the
      * drain if that was the last request, and returns the context that avoids the member for the next try.
      */
-    PickContext backOff(Member m, PickContext context, boolean permitted) {
+    PickContext backOff(Member m, PickContext context, boolean permitted, int stripe) {
         if (permitted) {
             m.passive.releasePermission();
         }
-        if (m.decrementInFlight() == 0) {
+        m.hot(stripe).decrementInFlight();
+        if (m.inFlight() == 0) {
             drained(m);
         }
         return context.excluding(java.util.List.of(m.id()));

@@ -142,10 +142,11 @@ public final class LoadBalancingPool implements Pool {
             throw new IllegalArgumentException("context must not be null; use PickContext.none()");
         }
         long now = ticker.read();
-        Object picked = Picks.choose(this, context, now);
+        int stripe = Member.stripe();
+        Object picked = Picks.choose(this, context, now, stripe);
         boolean permitted = !(picked instanceof Member);
         Member m = permitted ? ((Member.Trial) picked).member : (Member) picked;
-        return new PoolLease(this, m, now, permitted); // ONE allocation site: two would merge and escape
+        return new PoolLease(this, m, now, permitted, stripe); // ONE allocation site: two would merge and escape
     }
 
     Feedback feedback() {
@@ -167,8 +168,9 @@ public final class LoadBalancingPool implements Pool {
     }
 
     /** Called once per lease by {@link PoolLease}. */
-    void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted) {
-        feedback.complete(m, outcome, cause, latencyNanos, startNanos, permitted);
+    void complete(Member m, Outcome outcome, Throwable cause, long latencyNanos, long startNanos, boolean permitted,
+                  int stripe) {
+        feedback.complete(m, outcome, cause, latencyNanos, startNanos, permitted, stripe);
     }
 
     /**
@@ -301,7 +303,8 @@ public final class LoadBalancingPool implements Pool {
     }
 
     Member newMember(Server server) {
-        Member m = new Member(server, ticker, config.latencyDecay().toNanos());
+        Member m = new Member(server, ticker, config.latencyDecay().toNanos(),
+                strategy.readsLoad() ? 1 : Member.STRIPES);
         m.passive = config.passiveHealth().newTracker(m, context, reason -> feedback.onPassiveChange(m, reason));
         return m;
     }

@@ -7,6 +7,8 @@ import io.lb4j.api.LoadReport;
 import io.lb4j.api.Server;
 import io.lb4j.api.Ticker;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,9 +19,15 @@ import java.util.concurrent.atomic.LongAdder;
  * probe record; the pool's decisions (state, weight, ramp, eligibility) are written under the pool's
  * update lock and read through volatiles.
  *
- * <p>What each request writes (in flight, successes, consecutive failures, and the peak-EWMA estimate this
+ * <p>What each request writes (in flight, successes, and the peak-EWMA estimate this
  * member inherits from {@link LatencyEstimator}) lives in {@link MemberHot}, in a cache line of its own: the
  * class hierarchy is there for memory layout, as in JCTools' queues.
+ *
+ * <p>With a strategy that does not read load, the member is <em>striped</em>: each thread counts its
+ * requests in its own stripe ({@link #hot(int)}: this member for stripe 0, a {@link HotStripe} for the
+ * others), so that threads completing requests on one server never write one cache line, and the reads
+ * ({@link #inFlight()}, {@link #successes()}, {@link #latencyAt(long)}) combine the stripes. A lease
+ * counts in the stripe of the thread that acquired it, wherever it completes.
  *
  * <p>Thread-safety: counters are atomics; see {@link LatencyEstimator}, {@link PassiveTracker} and
  * {@link ProbeState} for theirs.
@@ -27,6 +35,21 @@ import java.util.concurrent.atomic.LongAdder;
 final class Member extends MemberPadAfter implements Endpoint {
     /** A failing server's penalty load for least-request counts at most this many failures. */
     static final int MAX_PENALTY = 8;
+    /**
+     * Stripes of a striped member's counters: the processors rounded up to a power of two, at most 8 (1 on
+     * one processor: no striping).
+     */
+    static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
+    private static final VarHandle STRIPE = MethodHandles.arrayElementVarHandle(MemberHot[].class);
+
+    /**
+     * Per-thread stripes of the hot counters, for a strategy that does not read load; null otherwise. Element
+     * 0 is this member; the others are created on first use.
+     */
+    private final MemberHot[] stripes;
+    private final long decayNanos;
+    /** Failures since the last success, at most {@link #MAX_PENALTY}; written only when it changes. */
+    volatile int consecutiveFailures;
 
     final Ticker ticker;
     volatile Server server;
@@ -61,11 +84,106 @@ final class Member extends MemberPadAfter implements Endpoint {
     /** HALF_OPEN breaker: each pick must take one of its trial permits. */
     volatile boolean gated;
 
-    Member(Server server, Ticker ticker, long decayNanos) {
+    /**
+     * @param stripes 1 for a member whose counters are read by the strategy (not striped), else a power of
+     *                two, {@link #STRIPES} in a pool
+     */
+    Member(Server server, Ticker ticker, long decayNanos, int stripes) {
         super(decayNanos);
         this.server = server;
         this.ticker = ticker;
         this.weight = server.weight();
+        this.decayNanos = decayNanos;
+        if (stripes < 1 || Integer.bitCount(stripes) != 1) {
+            throw new IllegalArgumentException("stripes must be a power of two, was " + stripes);
+        }
+        this.stripes = stripes == 1 ? null : new MemberHot[stripes];
+        if (this.stripes != null) {
+            this.stripes[0] = this;
+        }
+    }
+
+    static int stripes(int processors) {
+        int p = Math.max(1, Math.min(8, processors));
+        return p == 1 ? 1 : Integer.highestOneBit(p - 1) << 1;
+    }
+
+    /** The calling thread's stripe: its id modulo {@link #STRIPES}. */
+    static int stripe() {
+        return (int) Thread.currentThread().getId() & (STRIPES - 1);
+    }
+
+    /** Where a request of stripe {@code stripe} counts: this member, or its stripe when it is striped. */
+    MemberHot hot(int stripe) {
+        MemberHot[] s = stripes;
+        if (s == null) {
+            return this;
+        }
+        int i = stripe & (s.length - 1);
+        MemberHot h = (MemberHot) STRIPE.getAcquire(s, i);
+        return h != null ? h : newStripe(s, i);
+    }
+
+    private MemberHot newStripe(MemberHot[] s, int stripe) {
+        MemberHot h = new HotStripe(decayNanos);
+        MemberHot won = (MemberHot) STRIPE.compareAndExchangeRelease(s, stripe, null, h);
+        return won == null ? h : won;
+    }
+
+    /** Successful completions, over all stripes. */
+    long successes() {
+        MemberHot[] s = stripes;
+        if (s == null) {
+            return successes;
+        }
+        long n = 0;
+        for (int i = 0; i < s.length; i++) {
+            MemberHot h = (MemberHot) STRIPE.getAcquire(s, i);
+            n += h == null ? 0 : h.successes;
+        }
+        return n;
+    }
+
+    /** The latency estimate at {@code now}: over all stripes, the highest (a peak estimate, as each is). */
+    double latencyAt(long now) {
+        MemberHot[] s = stripes;
+        if (s == null) {
+            return at(now);
+        }
+        double max = 0;
+        for (int i = 0; i < s.length; i++) {
+            MemberHot h = (MemberHot) STRIPE.getAcquire(s, i);
+            max = h == null ? max : Math.max(max, h.at(now));
+        }
+        return max;
+    }
+
+    /** The latency estimate as of the last sample, over all stripes (the highest). */
+    double costEstimate() {
+        MemberHot[] s = stripes;
+        if (s == null) {
+            return lastCost();
+        }
+        double max = 0;
+        for (int i = 0; i < s.length; i++) {
+            MemberHot h = (MemberHot) STRIPE.getAcquire(s, i);
+            max = h == null ? max : Math.max(max, h.lastCost());
+        }
+        return max;
+    }
+
+    private boolean anySampled() {
+        MemberHot[] s = stripes;
+        if (s == null) {
+            return sampled();
+        }
+        for (int i = 0; i < s.length; i++) {
+            MemberHot h = (MemberHot) STRIPE.getAcquire(s, i);
+            if (h != null && h.sampled()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     String id() {
@@ -101,7 +219,16 @@ final class Member extends MemberPadAfter implements Endpoint {
 
     @Override
     public int inFlight() {
-        return inFlight;
+        MemberHot[] s = stripes;
+        if (s == null) {
+            return inFlight;
+        }
+        int n = 0;
+        for (int i = 0; i < s.length; i++) {
+            MemberHot h = (MemberHot) STRIPE.getAcquire(s, i);
+            n += h == null ? 0 : h.inFlight;
+        }
+        return n;
     }
 
     @Override
@@ -111,17 +238,17 @@ final class Member extends MemberPadAfter implements Endpoint {
 
     @Override
     public double latencyNanos() {
-        return at(ticker.read());
+        return latencyAt(ticker.read());
     }
 
     @Override
     public double latencyNanos(long nowNanos) {
-        return at(nowNanos);
+        return latencyAt(nowNanos);
     }
 
     @Override
     public boolean hasLatencySample() {
-        return sampled();
+        return anySampled();
     }
 
     @Override
@@ -140,8 +267,8 @@ final class Member extends MemberPadAfter implements Endpoint {
     }
 
     EndpointStats stats() {
-        return new EndpointStats(server, state, eligible || state == HealthState.UP ? weight : 0, inFlight,
-                picks(), successes, failures.sum(), drops.sum(), latencyNanos());
+        return new EndpointStats(server, state, eligible || state == HealthState.UP ? weight : 0, inFlight(),
+                picks(), successes(), failures.sum(), drops.sum(), latencyNanos());
     }
 
     /**
@@ -150,8 +277,8 @@ final class Member extends MemberPadAfter implements Endpoint {
      * a request apart.
      */
     long picks() {
-        long completed = successes + failures.sum() + drops.sum();
-        return completed + inFlight;
+        long completed = successes() + failures.sum() + drops.sum();
+        return completed + inFlight();
     }
 
     /**
@@ -169,6 +296,6 @@ final class Member extends MemberPadAfter implements Endpoint {
 
     @Override
     public String toString() {
-        return server.id() + "[" + state + ", weight=" + weight + ", inFlight=" + inFlight + "]";
+        return server.id() + "[" + state + ", weight=" + weight + ", inFlight=" + inFlight() + "]";
     }
 }

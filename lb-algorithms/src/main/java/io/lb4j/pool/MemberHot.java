@@ -4,8 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * What every request writes on a member — its in-flight count, its success count, its consecutive
- * failures, and (inherited) its latency estimate — in fields of their own cache line: 64 bytes of padding
+ * What every request writes on a member — its in-flight count, its success count and (inherited) its
+ * latency estimate — in fields of their own cache line: 64 bytes of padding
  * before ({@link CacheLinePad}) and after ({@link MemberPadAfter}), so that two threads working on two different members never write one
  * line (false sharing), and the member's read-mostly settings never share a line with a counter.
  *
@@ -29,10 +29,8 @@ abstract class MemberHot extends LatencyEstimator {
         super(decayNanos);
     }
 
-    /** Requests in flight; read by every least-connections scan. */
+    /** Requests in flight (on this stripe); read by every least-connections scan. */
     volatile int inFlight;
-    /** Failures since the last success, at most {@link Member#MAX_PENALTY}; written only when it changes. */
-    volatile int consecutiveFailures;
     /** Successful completions. */
     volatile long successes;
 

@@ -26,14 +26,15 @@ final class Picks {
     }
 
     /**
-     * Chooses a member for {@code context} at time {@code now} and counts it in flight.
+     * Chooses a member for {@code context} at time {@code now} and counts it in flight (in the caller's
+     * {@code stripe} of the member's counters).
      *
      * @return the member, or its {@link Member#trial} token when one of its trial permits was taken (the
      *         lease must give it back if it is dropped)
      * @throws NoAvailableServerException when the pool has no server, or every eligible member is excluded
      *                                    or out of trial permits
      */
-    static Object choose(LoadBalancingPool pool, PickContext context, long now) {
+    static Object choose(LoadBalancingPool pool, PickContext context, long now, int stripe) {
         for (PickContext ctx = context; ; ) {
             Snapshot s = pool.snapshot();
             if (s.hasDeadline && now - s.deadline >= 0 || s.picker == null) {
@@ -112,11 +113,11 @@ final class Picks {
                 m = best;
                 permitted = bestPermit;
             }
-            m.incrementInFlight();
+            m.hot(stripe).incrementInFlight();
             if (!m.draining) { // a pick that read the snapshot before a drain's publish must not slip through it
                 return permitted ? m.trial : m;
             }
-            ctx = pool.feedback().backOff(m, ctx, permitted);
+            ctx = pool.feedback().backOff(m, ctx, permitted, stripe);
         }
     }
 

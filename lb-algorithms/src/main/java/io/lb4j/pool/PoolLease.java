@@ -21,13 +21,16 @@ final class PoolLease implements Lease {
     private final Member member;
     private final long startNanos;
     private final boolean permitted;
+    /** The acquiring thread's stripe of the member's counters (see {@link Member#hot(int)}). */
+    private final int stripe;
     private volatile boolean done;
 
-    PoolLease(LoadBalancingPool pool, Member member, long startNanos, boolean permitted) {
+    PoolLease(LoadBalancingPool pool, Member member, long startNanos, boolean permitted, int stripe) {
         this.pool = pool;
         this.member = member;
         this.startNanos = startNanos;
         this.permitted = permitted;
+        this.stripe = stripe;
     }
 
     @Override
@@ -87,7 +90,7 @@ final class PoolLease implements Lease {
             return;
         }
         done = true;
-        pool.complete(member, outcome, cause, latencyNanos, startNanos, permitted);
+        pool.complete(member, outcome, cause, latencyNanos, startNanos, permitted, stripe);
     }
 
     private static long checkLatency(long latencyNanos) {

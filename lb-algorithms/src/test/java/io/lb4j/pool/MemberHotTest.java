@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link MemberHot}: the per-request counters of a member, exact under concurrent updates. */
 class MemberHotTest {
-    private final MemberHot hot = new Member(server("a"), new ManualTicker(), Duration.ofSeconds(10).toNanos());
+    private final MemberHot hot = new Member(server("a"), new ManualTicker(), Duration.ofSeconds(10).toNanos(), 1);
 
     @Test
     void incrementAndDecrementReturnTheNewInFlightCount() {

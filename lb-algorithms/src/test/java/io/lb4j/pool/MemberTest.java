@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.within;
 /** The pool's live endpoint: in-flight counting and Finagle's peak EWMA. */
 class MemberTest {
     private final ManualTicker ticker = new ManualTicker();
-    private final Member m = new Member(server("a", 3), ticker, Duration.ofSeconds(10).toNanos());
+    private final Member m = new Member(server("a", 3), ticker, Duration.ofSeconds(10).toNanos(), 1);
 
     @Test
     void startsUpWithItsWeightAndNoLatency() {

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NginxPassiveTrackerTest {
     private static final long SECOND = 1_000_000_000L;
     private final List<String> changes = new ArrayList<>();
-    private final Member member = new Member(server("a"), new ManualTicker(), SECOND);
+    private final Member member = new Member(server("a"), new ManualTicker(), SECOND, 1);
     private final NginxPassiveTracker tracker = new NginxPassiveTracker(member,
             PassiveHealth.nginx(2, Duration.ofSeconds(10)), changes::add);
 

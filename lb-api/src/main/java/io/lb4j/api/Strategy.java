@@ -27,4 +27,18 @@ public interface Strategy {
      * @return an immutable, thread-safe picker over exactly these endpoints
      */
     Picker newPicker(List<Endpoint> endpoints);
+
+    /**
+     * Whether this strategy's pickers read the endpoints' load: {@link Endpoint#inFlight()},
+     * {@link Endpoint#consecutiveFailures()} or {@link Endpoint#latencyNanos(long)}. The default, {@code true},
+     * is always correct. A strategy that balances without them (round robin, random, hashing) may return
+     * {@code false}: the pool then keeps each server's request counters and latency estimate in per-thread
+     * stripes, so that threads completing requests on one server do not write one shared cache line
+     * (nginx's workers keep their own counters the same way), and sums them when they are read.
+     *
+     * @return {@code false} only if no picker of this strategy reads an endpoint's load
+     */
+    default boolean readsLoad() {
+        return true;
+    }
 }
