@@ -55,7 +55,9 @@ final class Membership {
         Member m = pool.newMember(server);
         m.adminDown = down;
         m.state = down ? HealthState.DOWN : HealthState.UP;
-        pool.publisher().startRamp(m, now);
+        if (!down) { // a server added down ramps when it is marked up
+            pool.publisher().startRamp(m, now);
+        }
         pool.members().put(m.id(), m);
         return m;
     }

@@ -45,7 +45,7 @@ class ActiveCheckerThreadsTest {
     }
 
     private Member member(String id) {
-        Member m = new Member(server(id), ticker, Duration.ofSeconds(10).toNanos());
+        Member m = new Member(server(id), ticker, Duration.ofSeconds(10).toNanos(), 1);
         members.add(m);
         return m;
     }

@@ -79,6 +79,19 @@ class PanicAndSlowStartTest {
     }
 
     @Test
+    void aServerAddedDownRampsOnlyOnceMarkedUp() {
+        PoolConfig cfg = PoolConfig.custom().passiveHealth(PassiveHealth.disabled())
+                .slowStart(Duration.ofSeconds(10)).slowStartMinWeightPercent(10).build();
+        LoadBalancingPool p = pool(ticker, cfg, server("a", 10)).build();
+        p.addDown(server("b", 10));
+        assertThat(p.snapshot().hasDeadline).as("no ramp to step while b is down").isFalse();
+        ticker.advance(Duration.ofSeconds(30));
+        p.markUp("b");
+        assertThat(p.stats("b").weight()).isEqualTo(1.0); // the ramp starts now, at 10% of 10
+        assertThat(p.snapshot().hasDeadline).isTrue();
+    }
+
+    @Test
     void slowStartAggressionShapesTheRamp() {
         PoolConfig cfg = PoolConfig.custom().passiveHealth(PassiveHealth.disabled())
                 .slowStart(Duration.ofSeconds(10)).slowStartAggression(2.0).slowStartMinWeightPercent(1).build();

@@ -44,7 +44,7 @@ class PublisherTest {
 
     /** A member built as the pool builds one, with the configured passive health. */
     private Member member(Server s) {
-        Member m = new Member(s, ticker, config.latencyDecay().toNanos());
+        Member m = new Member(s, ticker, config.latencyDecay().toNanos(), 1);
         m.passive = config.passiveHealth().newTracker(m, new PoolContext.Of("orders", ticker, lock), reason -> { });
         members.add(m);
         return m;

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Snapshot: one published state, its index by id, and when its next time-driven transition is due. */
 class SnapshotTest {
     private final ManualTicker ticker = new ManualTicker();
-    private final Member a = new Member(server("a"), ticker, Duration.ofSeconds(10).toNanos());
-    private final Member b = new Member(server("b"), ticker, Duration.ofSeconds(10).toNanos());
+    private final Member a = new Member(server("a"), ticker, Duration.ofSeconds(10).toNanos(), 1);
+    private final Member b = new Member(server("b"), ticker, Duration.ofSeconds(10).toNanos(), 1);
     private final Picker picker = ctx -> a;
 
     @Test

@@ -27,7 +27,7 @@ class ZonePickerTest {
     }
 
     private Member member(Server s) {
-        Member m = new Member(s, ticker, 1_000_000_000L);
+        Member m = new Member(s, ticker, 1_000_000_000L, 1);
         all.add(m);
         return m;
     }
