@@ -32,10 +32,42 @@ final class NginxCases {
                 }
                 cases.add(line.startsWith("=") ? decode(line.substring(1)) : wrap(decode(line)));
             }
+            cases.addAll(longTokens());
             return cases;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Tokens around nginx's 4096-byte configuration buffer, too long to write into the corpus file. */
+    static List<String> longTokens() {
+        List<String> cases = new ArrayList<>();
+        for (int n : new int[]{4094, 4095, 4096, 5000}) {
+            cases.add(wrap("hash " + "a".repeat(n) + ";\nserver 127.0.0.1;"));
+            cases.add(wrap("hash \"" + "a".repeat(n) + "\";\nserver 127.0.0.1;"));
+            cases.add(wrap("#" + "c".repeat(n - 1) + "\nserver 127.0.0.1;"));
+        }
+        cases.add(wrap("hash " + "\u00e9".repeat(2047) + "a;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "\u00e9".repeat(2048) + ";\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "\u20ac".repeat(1365) + ";\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "\u20ac".repeat(1366) + ";\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "\\\"".repeat(2047) + "a;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "\\\"".repeat(2048) + ";\nserver 127.0.0.1;"));
+        cases.add("upstream " + "n".repeat(4095) + " { server 127.0.0.1; }");
+        cases.add("upstream " + "n".repeat(4096) + " { server 127.0.0.1; }");
+        cases.add(wrap("server 127.0.0.1; " + "# x".repeat(3000)));
+        // where a word of 4095 bytes and a quoted string of 4094 fit depends on what follows them
+        cases.add(wrap("hash " + "a".repeat(4094) + " ;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "a".repeat(4095) + " ;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "a".repeat(4095) + "\t;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash " + "a".repeat(4095) + " consistent;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash \"" + "a".repeat(4093) + "\" ;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash \"" + "a".repeat(4094) + "\" ;\nserver 127.0.0.1;"));
+        cases.add(wrap("hash '" + "a".repeat(4094) + "';\nserver 127.0.0.1;"));
+        cases.add("upstream " + "n".repeat(4095) + "{ server 127.0.0.1; }");
+        cases.add("upstream \"" + "n".repeat(4094) + "\"{ server 127.0.0.1; }");
+        cases.add("upstream \"" + "n".repeat(4094) + "\" { server 127.0.0.1; }");
+        return cases;
     }
 
     /** {@code body} inside {@code upstream u { }}. */
@@ -43,10 +75,10 @@ final class NginxCases {
         return "upstream u {\n" + body + "\n}\n";
     }
 
-    /** The first block's name when a URL can hold it, else null. */
+    /** The first block's name when a URL can hold it (a short plain word), else null. */
     static String proxyName(String text) {
         Matcher m = NAME.matcher(text);
-        return m.find() ? m.group(1) : null;
+        return m.find() && m.group(1).length() <= 255 ? m.group(1) : null;
     }
 
     static String decode(String line) {

@@ -241,4 +241,16 @@ class NginxStrictnessTest {
                     assertThat(e.getMessage()).contains("blank upstream name");
                 });
     }
+    @Test
+    void aTokenMustFitIntoNginxsFourKilobyteBufferAsNginxReadsIt() {
+        assertThat(block("hash " + "a".repeat(4095) + ";\nserver a:1;").hashKey()).isPresent();
+        refusedAt("hash " + "a".repeat(4095) + " ;\nserver a:1;", 2, 6, "word 'aaa");
+        assertThat(block("hash " + "a".repeat(4094) + " ;\nserver a:1;").hashKey()).isPresent();
+        refusedAt("hash " + "a".repeat(4096) + ";\nserver a:1;", 2, 6, "is too long (4096 UTF-8 bytes)");
+        refusedAt("hash " + "\u00e9".repeat(2048) + ";\nserver a:1;", 2, 6, "is too long (4096 UTF-8 bytes)");
+        assertThat(block("hash \"" + "a".repeat(4094) + "\";\nserver a:1;").hashKey()).isPresent();
+        refusedAt("hash \"" + "a".repeat(4094) + "\" ;\nserver a:1;", 2, 6, "quoted string");
+        assertThat(block("#" + "c".repeat(4094) + "\nserver a:1;").servers()).hasSize(1);
+        refusedAt("#" + "c".repeat(4095) + "\nserver a:1;", 2, 1, "comment '#ccc");
+    }
 }
