@@ -49,7 +49,7 @@ final class NginxLexer {
      * {@code #} may fill all but one byte (the LF). A word may fill all but one (the {@code ;} or <code>{</code>
      * that ends it and returns at once), or all but two when white space ends it, because nginx refills the
      * buffer before it moves the token's start past that white space. A quoted string's text is one byte
-     * shorter still, for its opening quote.
+     * shorter still, for its closing quote.
      */
     static final int BUFFER_BYTES = 4096;
 

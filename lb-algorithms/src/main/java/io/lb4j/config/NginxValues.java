@@ -233,4 +233,84 @@ final class NginxValues {
     private static boolean isNameChar(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     }
+    /**
+     * {@code ngx_inet_addr}: whether nginx reads {@code s} as an IPv4 address: decimal octets up to 255 and
+     * exactly three dots, an empty octet counting as 0 ({@code 1..2.3} is 1.0.2.3; leading zeros are decimal).
+     */
+    static boolean isNginxInetAddr(String s) {
+        int octet = 0;
+        int dots = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                octet = octet * 10 + (c - '0');
+                if (octet > 255) {
+                    return false;
+                }
+            } else if (c == '.') {
+                octet = 0;
+                dots++;
+            } else {
+                return false;
+            }
+        }
+        return dots == 3;
+    }
+
+    /**
+     * {@code ngx_inet6_addr}: whether nginx reads {@code s} (the text between brackets) as an IPv6 address.
+     * Stricter than RFC 4291 in one place: a trailing {@code ::} that stands for a single group
+     * ({@code 1:2:3:4:5:6:7::}) is refused. An embedded IPv4 part is read by {@link #isNginxInetAddr}.
+     */
+    static boolean isNginxInet6Addr(String s) {
+        int len = s.length();
+        if (len == 0) {
+            return false;
+        }
+        int p = 0;
+        boolean zero = false;
+        int digit = -1;
+        int nibbles = 0;
+        int n = 8;
+        if (s.charAt(0) == ':') {
+            p++;
+        }
+        boolean ipv4 = false;
+        for (; p < len; p++) {
+            char c = s.charAt(p);
+            if (c == ':') {
+                if (nibbles != 0) {
+                    digit = p + 1;
+                    if (--n != 0) {
+                        nibbles = 0;
+                        continue;
+                    }
+                } else if (!zero) {
+                    digit = p + 1;
+                    zero = true;
+                    continue;
+                }
+                return false;
+            }
+            if (c == '.' && nibbles != 0) {
+                if (n < 2 || digit < 0 || !isNginxInetAddr(s.substring(digit))) {
+                    return false;
+                }
+                n--;
+                ipv4 = true;
+                break;
+            }
+            if (++nibbles > 4) {
+                return false;
+            }
+            char lower = (char) (c | 0x20);
+            if (!(c >= '0' && c <= '9') && !(lower >= 'a' && lower <= 'f')) {
+                return false;
+            }
+        }
+        if (!ipv4 && nibbles == 0 && !zero) {
+            return false;
+        }
+        return --n != 0 ? zero : !zero;
+    }
 }

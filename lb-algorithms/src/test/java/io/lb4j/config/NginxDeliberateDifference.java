@@ -32,10 +32,11 @@ enum NginxDeliberateDifference {
             "lb4j's Server limits (weight and max_fails up to 1,000,000, fail_timeout up to 1d) keep arithmetic exact;"
                     + " nginx accepts any 64-bit value",
             "`weight` or `max_fails` over 1000000, `fail_timeout` over 1d"),
-    STRICT_HOSTS(Direction.LB4J_STRICTER, "invalid host '.*'; expected a DNS name",
-            "nginx hands a host to the system resolver, which also reads 127.1, 010.0.0.1 and a name cut at a NUL;"
+    STRICT_HOSTS(Direction.LB4J_STRICTER, "invalid host '.*'; expected a DNS name|not in a form lb4j accepts",
+            "nginx reads 010.0.0.1 and 1..2.3 itself and hands other hosts to the system resolver, which also reads"
+                    + " 127.1 and a name cut at a NUL;"
                     + " lb4j accepts only RFC 1123 names and dotted-quad IPv4 literals, so a host means one thing",
-            "IPv4 shorthands (`127.1`, `010.0.0.1`)"),
+            "IPv4 shorthands (`127.1`, `010.0.0.1`, `1..2.3`"),
     UNIX_SOCKETS(Direction.LB4J_STRICTER, "unix socket address",
             "lb4j's servers are host and port", "`unix:`"),
     NOT_IMPLEMENTED(Direction.LB4J_STRICTER, "is not supported by lb4j",

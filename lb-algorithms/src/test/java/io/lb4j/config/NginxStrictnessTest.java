@@ -81,7 +81,8 @@ class NginxStrictnessTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[zz::zz]:80", "[::1%eth0]", "[1.2.3.4]", "[]", "[:::]", "[1::2::3]", "[::1]x", "[::1]:"})
+    @ValueSource(strings = {"[zz::zz]:80", "[::1%eth0]", "[1.2.3.4]", "[]", "[:::]", "[1::2::3]", "[::1]x", "[::1]:",
+            "[1:2:3:4:5:6:7::]"})
     void bracketsHoldARealIpv6Literal(String address) {
         assertThatThrownBy(() -> block("server " + address + ";"))
                 .isInstanceOfSatisfying(NginxConfigException.class, e -> assertThat(e.column()).isEqualTo(8));
@@ -252,5 +253,13 @@ class NginxStrictnessTest {
         refusedAt("hash \"" + "a".repeat(4094) + "\" ;\nserver a:1;", 2, 6, "quoted string");
         assertThat(block("#" + "c".repeat(4094) + "\nserver a:1;").servers()).hasSize(1);
         refusedAt("#" + "c".repeat(4095) + "\nserver a:1;", 2, 1, "comment '#ccc");
+    }
+    @ParameterizedTest
+    @CsvSource({"::1, true", "::, true", "1::, true", "1:2:3:4:5:6::, true", "1::3:4:5:6:7:8, true",
+            "1:2:3:4:5:6:7::, false", "1:2:3:4:5:6:7:8, true", "1:2:3:4:5:6:7:8::, false", "::1.2.3.4, true",
+            "::1..2.3, true", "1:2:3:4:5:6:1.2.3.4, true", "1:2:3:4:5:6:7:1.2.3.4, false", ":1, false",
+            "1.2.3.4, false", "12345::, false", "::g, false", "'', false", ":::1, false"})
+    void ngxInet6Addr(String text, boolean nginxAccepts) {
+        assertThat(NginxValues.isNginxInet6Addr(text)).isEqualTo(nginxAccepts);
     }
 }
