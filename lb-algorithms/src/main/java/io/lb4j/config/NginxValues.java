@@ -178,6 +178,7 @@ final class NginxValues {
         }
         return total + value;
     }
+
     /**
      * Why nginx's {@code ngx_http_script_compile} refuses {@code value} as a complex value (such as a
      * {@code hash} key), or null when its syntax is valid: each {@code $} must be followed by a capture digit
@@ -233,6 +234,7 @@ final class NginxValues {
     private static boolean isNameChar(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     }
+
     /**
      * {@code ngx_inet_addr}: whether nginx reads {@code s} as an IPv4 address: decimal octets up to 255 and
      * exactly three dots, an empty octet counting as 0 ({@code 1..2.3} is 1.0.2.3; leading zeros are decimal).
