@@ -8,8 +8,8 @@ import io.lb4j.config.NginxLexer.Token;
  * The address of an nginx {@code server} directive, read as nginx 1.22's {@code ngx_parse_url} reads it
  * (no URI part): {@code [ipv6]}, {@code [ipv6]:port}, {@code host} or {@code host:port}, the port by
  * {@code ngx_atoi} from 1 to 65535 (default 80), the host a DNS name or IPv4 literal and the bracketed
- * part a real IPv6 literal ({@link HostNames}; nginx resolves names at start-up, lb4j checks their
- * syntax). {@code unix:} sockets are not supported. Stateless and thread-safe.
+ * part an IPv6 literal that both nginx's {@code ngx_inet6_addr} and {@link HostNames} accept (nginx resolves
+ * names at start-up, lb4j checks their syntax). {@code unix:} sockets are not supported. Stateless and thread-safe.
  */
 final class NginxAddress {
     private static final String EXPECTED = "; expected host, host:port, [ipv6] or [ipv6]:port";
@@ -37,8 +37,12 @@ final class NginxAddress {
                 }
                 portText = rest.substring(1);
             }
-            if (!HostNames.isIpv6Literal(host)) {
+            if (!NginxValues.isNginxInet6Addr(host)) {
                 throw at(t, "invalid IPv6 address " + NginxLexer.quote(host) + " in brackets" + EXPECTED);
+            }
+            if (!HostNames.isIpv6Literal(host)) {
+                throw at(t, "IPv6 address " + NginxLexer.quote(host) + " in brackets is not in a form lb4j accepts"
+                        + " (nginx reads it); expected " + HostNames.ALLOWED);
             }
         } else {
             if (a.indexOf('/') >= 0 || a.indexOf('?') >= 0) {

@@ -17,7 +17,9 @@ import java.util.List;
  *   <li>a backslash keeps the next character from ending the word or the quoted string; in the token's
  *       value {@code \"}, {@code \'} and {@code \\} become the character, {@code \t}, {@code \r} and
  *       {@code \n} become tab, CR and LF, and any other backslash stays as it is;</li>
- *   <li>after {@code $}, <code>{</code> belongs to the word ({@code ${name}}).</li>
+ *   <li>after {@code $}, <code>{</code> belongs to the word ({@code ${name}});</li>
+ *   <li>a word, a quoted string's text or a comment (from {@code #}) is at most about 4 KB of UTF-8, exactly
+ *       as nginx's 4096-byte read buffer allows ({@link #BUFFER_BYTES}).</li>
  * </ul>
  * Lines count LF characters; columns count characters (a tab is one). Stateless between calls; each
  * instance is used by one thread once.
@@ -41,6 +43,15 @@ final class NginxLexer {
 
     /** The most characters of a token a message shows. */
     static final int QUOTE_LENGTH = 64;
+    /**
+     * nginx's {@code NGX_CONF_BUFFER}: {@code ngx_conf_read_token} refuses a token ("too long parameter") when
+     * it fills the read buffer from its start, counted in UTF-8 bytes of raw text. A comment from its
+     * {@code #} may fill all but one byte (the LF). A word may fill all but one (the {@code ;} or <code>{</code>
+     * that ends it and returns at once), or all but two when white space ends it, because nginx refills the
+     * buffer before it moves the token's start past that white space. A quoted string's text is one byte
+     * shorter still, for its closing quote.
+     */
+    static final int BUFFER_BYTES = 4096;
 
     private final String s;
     private int pos;
@@ -110,10 +121,12 @@ final class NginxLexer {
                 tokens.add(new Token(kind, String.valueOf(c), startLine, startColumn, line, column));
             } else if (c == '"' || c == '\'') {
                 String raw = quoted();
+                requireShort(raw, startLine, startColumn, "quoted string", BUFFER_BYTES - (endsAtOnce() ? 2 : 3));
                 tokens.add(new Token(Kind.WORD, unescape(raw), startLine, startColumn, line, column));
                 requireSpaceAfterQuote();
             } else {
                 String raw = word();
+                requireShort(raw, startLine, startColumn, "word", BUFFER_BYTES - (endsAtOnce() ? 1 : 2));
                 tokens.add(new Token(Kind.WORD, unescape(raw), startLine, startColumn, line, column));
             }
         }
@@ -123,15 +136,56 @@ final class NginxLexer {
         while (pos < s.length()) {
             char c = s.charAt(pos);
             if (c == '#') {
+                int startLine = line;
+                int startColumn = column;
+                int start = pos;
                 while (pos < s.length() && s.charAt(pos) != '\n') {
                     advance();
                 }
+                requireShort(s.substring(start, pos), startLine, startColumn, "comment", BUFFER_BYTES - 1);
             } else if (isSpace(c)) {
                 advance();
             } else {
                 return;
             }
         }
+    }
+
+    /** Whether the character after a token is one on which nginx returns the directive at once. */
+    private boolean endsAtOnce() {
+        return pos < s.length() && (s.charAt(pos) == ';' || s.charAt(pos) == '{');
+    }
+
+    /** nginx's "too long parameter": a token must fit into its configuration buffer; see {@link #BUFFER_BYTES}. */
+    private static void requireShort(String raw, int line, int column, String what, int maxBytes) {
+        if (raw.length() <= maxBytes / 3) {
+            return;
+        }
+        long bytes = utf8Length(raw);
+        if (bytes > maxBytes) {
+            throw new NginxConfigException(line, column, what + " " + quote(raw) + " is too long (" + bytes
+                    + " UTF-8 bytes); expected at most " + maxBytes + " bytes here, as nginx reads configuration"
+                    + " tokens through a " + BUFFER_BYTES + "-byte buffer");
+        }
+    }
+
+    /** UTF-8 length; a lone surrogate counts as the 3 bytes of a replacement character. */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** The raw text between the quotes; the closing quote is consumed. */

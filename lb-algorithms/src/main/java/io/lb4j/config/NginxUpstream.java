@@ -56,9 +56,16 @@ import java.util.Optional;
  * 1h, NGINX Plus syntax), {@code backup}, {@code down}. Numbers are nginx's {@code ngx_atoi}: ASCII digits
  * only. A time is nginx's {@code ngx_parse_time} in seconds mode, as nginx reads these parameters: numbers
  * with units in decreasing order {@code y M w d h m s}, a trailing number without a unit being seconds
- * ({@code 10}, {@code 30s}, {@code 1m30s}, {@code 1m30}, {@code 1s30} = 31 s); {@code ms} is refused, as
- * nginx refuses it here. {@code backup} is refused with {@code ip_hash}, {@code hash} and {@code random},
- * whose nginx modules do not support it. The server's id is its {@code host:port}.
+ * ({@code 10}, {@code 30s}, {@code 1m30s}, {@code 1m30}, {@code 1s30} = 31 s), spaces after a unit skipped
+ * ({@code "1m 30s"}); {@code ms} is refused, as nginx refuses it here. {@code backup} is refused with
+ * {@code ip_hash}, {@code hash} and {@code random}, whose nginx modules do not support it, and at least one
+ * server must be without {@code backup} (nginx: "no servers in upstream"). The server's id is its
+ * {@code host:port}.
+ *
+ * <p>A {@code hash} key is checked as nginx compiles it: every {@code $} is followed by a capture digit
+ * ({@code $1}), a variable name of ASCII letters, digits and {@code _}, or such a name in braces
+ * ({@code ${name}}). Whether the variable exists is not checked: it may come from the rest of the nginx
+ * configuration ({@code map}, {@code set}). Upstream names are compared ignoring ASCII case, as in nginx.
  *
  * <h2>Syntax</h2>
  * Tokens follow nginx's {@code ngx_conf_read_token}: white space is space, tab, CR and LF only;
@@ -73,8 +80,11 @@ import java.util.Optional;
  * does not implement (unix sockets, {@code max_conns}, {@code keepalive}, {@code zone}, ...), and, stricter
  * than nginx, what nginx only warns about or silently resolves: two balancing directives, the same
  * parameter twice on a server, the same address twice, {@code backup} with a hashing balancer written after
- * the backup server, {@code fail_timeout=0}, and host names nginx might resolve but that are not RFC 1123
- * names (such as {@code my_host}) or IPv4 literals with leading zeros. Each refusal throws
+ * the backup server, {@code fail_timeout=0}, a blank upstream name, {@code weight} or {@code max_fails} over
+ * 1,000,000, {@code fail_timeout} over 1d, and host names nginx might resolve but that are not RFC 1123
+ * names (such as {@code my_host}) or IPv4 literals in another form than four decimal numbers without leading
+ * zeros ({@code 127.1}, {@code 010.0.0.1}). Beyond open-source nginx, lb4j accepts NGINX Plus's
+ * {@code slow_start} and its own {@code lb4j_strategy}. Each refusal throws
  * {@link NginxConfigException} whose message starts with {@code line L, column C:} (the offending token)
  * and says what was expected; token text in messages is cut short and escaped. Nothing half-built is
  * returned.

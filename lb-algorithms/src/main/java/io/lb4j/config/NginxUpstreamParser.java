@@ -65,9 +65,10 @@ final class NginxUpstreamParser {
         do {
             Token start = peek();
             NginxUpstream block = parseBlock();
-            Token first = names.putIfAbsent(block.name(), start);
+            Token first = names.putIfAbsent(asciiLowerCase(block.name()), start);
             if (first != null) {
-                throw at(start, "duplicate upstream " + q(block.name()) + ", first defined at line " + first.line());
+                throw at(start, "duplicate upstream " + q(block.name()) + ", first defined at line " + first.line()
+                        + " (nginx compares upstream names ignoring ASCII case); expected each name once");
             }
             blocks.add(block);
         } while (many && peek().kind() != Kind.END);
@@ -77,6 +78,16 @@ final class NginxUpstreamParser {
                     + " (use parseAll for several blocks)");
         }
         return blocks;
+    }
+
+    /** nginx's {@code ngx_strncasecmp}: only ASCII letters fold. */
+    private static String asciiLowerCase(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return sb.toString();
     }
 
     /** One directive: its name, its arguments, and the token that ended it. */
@@ -129,8 +140,12 @@ final class NginxUpstreamParser {
             throw at(keyword, "expected 'upstream', found " + keyword.describe());
         }
         Token name = take();
-        if (name.kind() != Kind.WORD || name.text().isEmpty()) {
+        if (name.kind() != Kind.WORD) {
             throw at(name, "expected the upstream's name after 'upstream', found " + name.describe());
+        }
+        if (name.text().isBlank()) {
+            throw at(name, "blank upstream name " + name.describe() + " (nginx accepts it, but nothing can proxy_pass"
+                    + " to it); expected a name, which lb4j gives the pool");
         }
         Token open = take();
         if (open.kind() != Kind.OPEN) {
@@ -153,6 +168,10 @@ final class NginxUpstreamParser {
                     Token b = backups.get(0);
                     throw at(b, "'backup' is not supported with " + balancer.text() + " (line " + balancer.line()
                             + "), as in nginx; expected no backup servers, or the default round robin or least_conn");
+                }
+                if (servers.stream().allMatch(u -> u.server().backup())) {
+                    throw at(t, "upstream " + q(name.text()) + " has only backup servers (nginx: no servers in upstream);"
+                            + " expected at least one server without 'backup'");
                 }
                 return new NginxUpstream(name.text(), strategy == null ? NginxUpstream.DEFAULT_STRATEGY : strategy,
                         hashKey, consistent, servers);
@@ -204,6 +223,12 @@ final class NginxUpstreamParser {
                     }
                     arguments(s, 1, 2, "hash <key> [consistent];");
                     hashKey = s.args().get(0).text();
+                    String problem = NginxValues.complexValueProblem(hashKey);
+                    if (problem != null) {
+                        throw at(s.args().get(0), "invalid hash key " + q(hashKey) + ": " + problem + "; expected text"
+                                + " and variables such as $request_uri, ${name}suffix or $1 (a variable name is ASCII"
+                                + " letters, digits and '_')");
+                    }
                     if (s.args().size() == 2) {
                         Token flag = s.args().get(1);
                         if (!flag.text().equals("consistent")) {

@@ -42,7 +42,7 @@ class NginxStrictnessTest {
 
     @Test
     void aWholeQuotedTokenIsAToken() {
-        Server s = block("\"server\" 'a:1' \"weight=2\" 'backup';").servers().get(0).server();
+        Server s = block("\"server\" 'a:1' \"weight=2\" 'backup';\nserver b:1;").servers().get(0).server();
         assertThat(s.weight()).isEqualTo(2);
         assertThat(s.backup()).isTrue();
     }
@@ -77,11 +77,12 @@ class NginxStrictnessTest {
 
     @Test
     void crTabAndLfDoSeparateTokens() {
-        assertThat(block("server\ta:1\r\nbackup;").servers().get(0).server().backup()).isTrue();
+        assertThat(block("server\ta:1\r\nbackup;\nserver b:1;").servers().get(0).server().backup()).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[zz::zz]:80", "[::1%eth0]", "[1.2.3.4]", "[]", "[:::]", "[1::2::3]", "[::1]x", "[::1]:"})
+    @ValueSource(strings = {"[zz::zz]:80", "[::1%eth0]", "[1.2.3.4]", "[]", "[:::]", "[1::2::3]", "[::1]x", "[::1]:",
+            "[1:2:3:4:5:6:7::]"})
     void bracketsHoldARealIpv6Literal(String address) {
         assertThatThrownBy(() -> block("server " + address + ";"))
                 .isInstanceOfSatisfying(NginxConfigException.class, e -> assertThat(e.column()).isEqualTo(8));
@@ -187,5 +188,78 @@ class NginxStrictnessTest {
             "-1, -1", "+1, -1", "'1 ', -1", "\u0663, -1"})
     void ngxAtoi(String text, long expected) {
         assertThat(NginxValues.atoi(text)).isEqualTo(expected);
+    }
+    // ---------------------------------------------------- found by NginxGrammarDifferentialTest against nginx -t
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"1m 30s|90", "1s 30|31", "1 30|31", "1h 1m|3660", "1s |1", " 30|30", "1m  30s|90"})
+    void spacesAfterATimeUnitAreSkippedAsInNginx(String time, long seconds) {
+        assertThat(NginxValues.parseTime(time, true)).isEqualTo(seconds);
+        Server s = block("server a:1 \"fail_timeout=" + time + "\";").servers().get(0).server();
+        assertThat(s.failTimeout()).contains(Duration.ofSeconds(seconds));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1 30s", "1m\t30s", "1s 1m"})
+    void aSpaceDoesNotMakeAnyOtherTimeValid(String time) {
+        refusedAt("server a:1 \"fail_timeout=" + time + "\";", 2, 12, "bad time");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"$", "${}", "${", "${request_uri", "$-x", "$request_uri-$", "\"${x y}\"", "$$"})
+    void aHashKeyVariableMustBeWellFormed(String key) {
+        refusedAt("hash " + key + ";\nserver a:1;", 2, 6, "invalid hash key");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"$request_uri", "${request_uri}x", "$1", "$0", "$uri}", "foo", "\"\"", "'a b'", "$no_such_var"})
+    void wellFormedHashKeysAreAcceptedWhetherOrNotTheVariableExists(String key) {
+        assertThat(block("hash " + key + ";\nserver a:1;").hashKey()).isPresent();
+    }
+
+    @Test
+    void anUpstreamOfBackupServersOnlyIsRefusedAsInNginx() {
+        refusedAt("server a:1 backup;\nserver b:1 backup;", 4, 1, "only backup servers");
+        assertThat(block("server a:1 backup;\nserver b:1 down;").servers()).hasSize(2);
+    }
+
+    @Test
+    void upstreamNamesAreComparedIgnoringAsciiCaseAsInNginx() {
+        assertThatThrownBy(() -> NginxUpstream.parseAll("upstream u { server a:1; }\nupstream U { server b:1; }"))
+                .isInstanceOfSatisfying(NginxConfigException.class, e -> {
+                    assertThat(e.line()).isEqualTo(2);
+                    assertThat(e.getMessage()).contains("duplicate upstream 'U'", "ignoring ASCII case");
+                });
+        assertThat(NginxUpstream.parseAll("upstream \u00e9 { server a:1; }\nupstream \u00c9 { server b:1; }")).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\" \"", "'\t'"})
+    void aBlankUpstreamNameIsRefused(String name) {
+        assertThatThrownBy(() -> NginxUpstream.parse("upstream " + name + " { server a:1; }"))
+                .isInstanceOfSatisfying(NginxConfigException.class, e -> {
+                    assertThat(e.column()).isEqualTo(10);
+                    assertThat(e.getMessage()).contains("blank upstream name");
+                });
+    }
+    @Test
+    void aTokenMustFitIntoNginxsFourKilobyteBufferAsNginxReadsIt() {
+        assertThat(block("hash " + "a".repeat(4095) + ";\nserver a:1;").hashKey()).isPresent();
+        refusedAt("hash " + "a".repeat(4095) + " ;\nserver a:1;", 2, 6, "word 'aaa");
+        assertThat(block("hash " + "a".repeat(4094) + " ;\nserver a:1;").hashKey()).isPresent();
+        refusedAt("hash " + "a".repeat(4096) + ";\nserver a:1;", 2, 6, "is too long (4096 UTF-8 bytes)");
+        refusedAt("hash " + "\u00e9".repeat(2048) + ";\nserver a:1;", 2, 6, "is too long (4096 UTF-8 bytes)");
+        assertThat(block("hash \"" + "a".repeat(4094) + "\";\nserver a:1;").hashKey()).isPresent();
+        refusedAt("hash \"" + "a".repeat(4094) + "\" ;\nserver a:1;", 2, 6, "quoted string");
+        assertThat(block("#" + "c".repeat(4094) + "\nserver a:1;").servers()).hasSize(1);
+        refusedAt("#" + "c".repeat(4095) + "\nserver a:1;", 2, 1, "comment '#ccc");
+    }
+    @ParameterizedTest
+    @CsvSource({"::1, true", "::, true", "1::, true", "1:2:3:4:5:6::, true", "1::3:4:5:6:7:8, true",
+            "1:2:3:4:5:6:7::, false", "1:2:3:4:5:6:7:8, true", "1:2:3:4:5:6:7:8::, false", "::1.2.3.4, true",
+            "::1..2.3, true", "1:2:3:4:5:6:1.2.3.4, true", "1:2:3:4:5:6:7:1.2.3.4, false", ":1, false",
+            "1.2.3.4, false", "12345::, false", "::g, false", "'', false", ":::1, false"})
+    void ngxInet6Addr(String text, boolean nginxAccepts) {
+        assertThat(NginxValues.isNginxInet6Addr(text)).isEqualTo(nginxAccepts);
     }
 }

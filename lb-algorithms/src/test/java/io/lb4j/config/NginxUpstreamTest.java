@@ -28,7 +28,9 @@ class NginxUpstreamTest {
     }
 
     private static Server server(String... lines) {
-        return block("server a.example:81 " + String.join(" ", lines) + ";").servers().get(0).server();
+        // a second, plain server: nginx refuses an upstream of backup servers only
+        return block("server a.example:81 " + String.join(" ", lines) + ";", "server b.example;")
+                .servers().get(0).server();
     }
 
     /** Asserts that parsing fails at line:column with a message containing every fragment. */
