@@ -102,6 +102,39 @@ final class ConnectionCore {
         return call(target(), fn);
     }
 
+    /**
+     * Reads a session default a fresh connection reports (isolation, holdability, catalog, schema) that the
+     * application did not set: from the current physical connection, else from the node of the current mode,
+     * else, when read-write work cannot reach the primary, from a replica, which shares the cluster's defaults,
+     * without moving this connection there. So a pool that asks a new connection for its defaults (HikariCP
+     * asks {@code getTransactionIsolation()} once) can still set up connections for reads while the primary is down.
+     */
+    <T> T sessionDefault(SqlCall<T> fn) throws SQLException {
+        checkOpen();
+        if (current != null || s.readOnly) {
+            return onTarget(fn);
+        }
+        try {
+            return onTarget(fn);
+        } catch (SQLException e) {
+            if (!Errors.isConnectionFailure(e) || current != null) {
+                throw e;
+            }
+            NodeConnection h;
+            try {
+                h = router.openForRead();
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+            try {
+                return call(h, fn);
+            } finally {
+                checkouts.release(h); // not current: the connection stays read-write, on no node
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ transaction boundaries and mode
 
     void setAutoCommit(boolean value) throws SQLException {

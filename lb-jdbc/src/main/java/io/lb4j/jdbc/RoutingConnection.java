@@ -202,7 +202,7 @@ final class RoutingConnection implements Connection {
     @Override
     public String getCatalog() throws SQLException {
         core.checkOpen();
-        return core.s.catalog != null ? core.s.catalog : core.onTarget(Connection::getCatalog);
+        return core.s.catalog != null ? core.s.catalog : core.sessionDefault(Connection::getCatalog);
     }
 
     @Override
@@ -214,7 +214,7 @@ final class RoutingConnection implements Connection {
     @Override
     public String getSchema() throws SQLException {
         core.checkOpen();
-        return core.s.schema != null ? core.s.schema : core.onTarget(Connection::getSchema);
+        return core.s.schema != null ? core.s.schema : core.sessionDefault(Connection::getSchema);
     }
 
     @Override
@@ -228,7 +228,7 @@ final class RoutingConnection implements Connection {
     @Override
     public int getTransactionIsolation() throws SQLException {
         core.checkOpen();
-        return core.s.isolation != null ? core.s.isolation : core.onTarget(Connection::getTransactionIsolation);
+        return core.s.isolation != null ? core.s.isolation : core.sessionDefault(Connection::getTransactionIsolation);
     }
 
     @Override
@@ -242,7 +242,7 @@ final class RoutingConnection implements Connection {
     @Override
     public int getHoldability() throws SQLException {
         core.checkOpen();
-        return core.s.holdability != null ? core.s.holdability : core.onTarget(Connection::getHoldability);
+        return core.s.holdability != null ? core.s.holdability : core.sessionDefault(Connection::getHoldability);
     }
 
     @Override

@@ -1,0 +1,353 @@
+package io.lb4j.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.lb4j.jdbc.Cluster.HOST;
+import static io.lb4j.jdbc.Cluster.PRIMARY_ID;
+import static io.lb4j.jdbc.Cluster.PRIMARY_PORT;
+import static io.lb4j.jdbc.Cluster.REPLICA2_PORT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Spring transactions on lb-jdbc while MariaDB processes are killed with SIGKILL ({@code mariadb-replicas.sh kill}),
+ * through HikariCP over the {@code jdbc:lb:} URL and HikariCP over a {@link ReplicaRoutingDataSource} over per-node
+ * HikariCP pools, 4 reader threads each running read-only {@link TransactionTemplate}s (two statements each).
+ *
+ * <p>The bound asserted, as in {@link PrimaryCrashTest}: a read-only transaction that already ran a statement on
+ * the killed replica cannot be replayed elsewhere and fails, so at most one per reader thread fails, all within the
+ * first second after the kill; a transaction whose first statement meets the dead node moves to another replica
+ * and succeeds. Writes while the primary is down fail at once with SQLSTATE 08 naming the primary, and succeed
+ * again through the same pools once it is back. Killed nodes are restarted after each test (or the cluster is
+ * rebuilt with {@code up}), so the next test finds primary 33061 with both replicas replicating from it.
+ */
+class SpringUnderKillTest {
+    private static final int READERS = 4;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private String table;
+    private String name;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Cluster.require();
+        Cluster.awaitHealthyReplication();
+        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        table = "spring_kill_" + suffix;
+        name = "kill-" + suffix;
+        Cluster.execute(PRIMARY_PORT, "CREATE TABLE " + table
+                + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL, server_id INT NOT NULL) ENGINE=InnoDB");
+        Cluster.awaitReplicasInSync();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        try {
+            if (!PrimaryCrashTest.answers(PRIMARY_PORT)) {
+                Cluster.script("restart", "primary");
+            }
+            if (!PrimaryCrashTest.answers(REPLICA2_PORT)) {
+                Cluster.script("restart", "replica2");
+            }
+            Cluster.awaitHealthyReplication(3);
+        } catch (RuntimeException e) {
+            Cluster.script("up"); // whatever the kill left behind, start over from the initial topology
+            Cluster.awaitHealthyReplication(3);
+        }
+        Cluster.execute(PRIMARY_PORT, "DROP TABLE IF EXISTS " + table);
+        Cluster.awaitReplicasInSync();
+    }
+
+    private HikariDataSource hikariOverLbUrl(String suffix) {
+        return SpringStack.hikariOverLbUrl(name + suffix, "", 8, closeables::add);
+    }
+
+    private HikariDataSource hikariOverRouting() {
+        return SpringStack.hikariOverRouting(name + "-h", SpringStack.routingOverHikariPools(name + "-r", closeables::add), 8,
+                closeables::add);
+    }
+
+    private static TransactionTemplate readOnly(DataSource ds) {
+        TransactionTemplate tt = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        tt.setReadOnly(true);
+        return tt;
+    }
+
+    /** Reader threads running read-only TransactionTemplates; successes per server id, failures with their time. */
+    final class Readers implements AutoCloseable {
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Map<Long, AtomicLong> byServer = new ConcurrentHashMap<>();
+        final List<Long> failureTimes = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        final List<Thread> threads = new ArrayList<>();
+
+        Readers(String label, DataSource ds) {
+            JdbcTemplate jdbc = new JdbcTemplate(ds);
+            TransactionTemplate tt = readOnly(ds);
+            for (int i = 0; i < READERS; i++) {
+                Thread t = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            Long id = tt.execute(status -> {
+                                Long server = jdbc.queryForObject("SELECT @@server_id", Long.class);
+                                jdbc.queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+                                return server;
+                            });
+                            byServer.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+                        } catch (RuntimeException e) {
+                            failureTimes.add(System.nanoTime());
+                            firstFailure.compareAndSet(null, e);
+                        }
+                    }
+                }, label + "-reader-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+            closeables.add(this);
+        }
+
+        long reads(long serverId) {
+            AtomicLong n = byServer.get(serverId);
+            return n == null ? 0 : n.get();
+        }
+
+        Map<Long, Long> snapshot() {
+            Map<Long, Long> m = new HashMap<>();
+            byServer.forEach((k, v) -> m.put(k, v.get()));
+            return m;
+        }
+
+        long failuresAfter(long nanos) {
+            synchronized (failureTimes) {
+                return failureTimes.stream().filter(t -> t > nanos).count();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+        }
+    }
+
+    /**
+     * The first SQLException in {@code e}'s cause chain (Spring wraps them in DataAccessExceptions). When the
+     * rollback after it failed, TransactionTemplate throws the rollback's exception and keeps the original one: HikariCP
+     * closes a connection that threw SQLSTATE 08 (its {@code ProxyConnection.checkException}), with any driver.
+     */
+    private static SQLException sqlCause(Throwable e) {
+        if (e instanceof org.springframework.transaction.TransactionSystemException tse && tse.getOriginalException() != null) {
+            e = tse.getOriginalException();
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return (SQLException) t;
+            }
+        }
+        return null;
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    /** One read-write TransactionTemplate insert; returns the server id that took it, or throws. */
+    private long write(DataSource ds, String v) {
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        Long id = new TransactionTemplate(new DataSourceTransactionManager(ds)).execute(status -> {
+            jdbc.update("INSERT INTO " + table + " (v, server_id) VALUES (?, @@server_id)", v);
+            return jdbc.queryForObject("SELECT @@server_id", Long.class);
+        });
+        return id == null ? -1 : id;
+    }
+
+    /** Writes until one succeeds or {@code millis} passed; returns the server id of the successful write or -1. */
+    private long writeUntilItWorks(DataSource ds, String v, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return write(ds, v);
+            } catch (RuntimeException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("no write succeeded within " + millis + " ms", last);
+    }
+
+    /** Asserts that a write through {@code ds} fails fast with SQLSTATE 08* naming the primary. */
+    private void assertWriteFailsFastNamingThePrimary(DataSource ds) {
+        long t0 = System.nanoTime();
+        Throwable failure = null;
+        try {
+            write(ds, "while-down");
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(failure).as("a write while the primary is down, through " + ds).isNotNull();
+        SQLException sql = sqlCause(failure);
+        String stack = stackTrace(failure);
+        assertThat((Throwable) sql).as("the SQLException under %s", stack).isNotNull();
+        assertThat(sql.getSQLState()).as("SQLSTATE of %s", stack).startsWith("08");
+        assertThat(sql.getMessage()).contains(HOST + ":" + PRIMARY_PORT);
+        assertThat(millis).as("write failed fast").isLessThan(3_000);
+    }
+
+    @Test
+    void aKilledReplicaFailsAtMostTheReadOnlyTransactionsInFlightOnItAndComesBackAfterARestart() throws Exception {
+        HikariDataSource viaUrl = hikariOverLbUrl("-url");
+        HikariDataSource viaRouting = hikariOverRouting();
+        Readers urlReaders = new Readers("url", viaUrl);
+        Readers routingReaders = new Readers("routing", viaRouting);
+        assertThat(Cluster.await(10_000, () -> urlReaders.reads(3) > 20 && routingReaders.reads(3) > 20))
+                .as("both replicas serve reads before the kill").isTrue();
+
+        Cluster.script("kill", "replica2");
+        long killedAt = System.nanoTime();
+        Thread.sleep(1_000);
+        Map<Long, Long> urlAfterOneSecond = urlReaders.snapshot();
+        Map<Long, Long> routingAfterOneSecond = routingReaders.snapshot();
+        long oneSecondAfterKill = System.nanoTime();
+        Thread.sleep(2_000);
+        long failuresAfterFirstSecond = urlReaders.failuresAfter(oneSecondAfterKill) + routingReaders.failuresAfter(oneSecondAfterKill);
+        long urlFailures = urlReaders.failuresAfter(0);
+        long routingFailures = routingReaders.failuresAfter(0);
+        assertThat(urlReaders.reads(2) - urlAfterOneSecond.getOrDefault(2L, 0L)).as("replica1 reads via the URL").isGreaterThan(50);
+        assertThat(routingReaders.reads(2) - routingAfterOneSecond.getOrDefault(2L, 0L)).as("replica1 reads via routing").isGreaterThan(50);
+        assertThat(urlReaders.reads(3)).as("no read on the dead replica2 after the first second")
+                .isEqualTo(urlAfterOneSecond.getOrDefault(3L, 0L));
+        assertThat(routingReaders.reads(3)).isEqualTo(routingAfterOneSecond.getOrDefault(3L, 0L));
+
+        Cluster.script("restart", "replica2");
+        long restartedAt = System.nanoTime();
+        long urlBefore = urlReaders.reads(3);
+        long routingBefore = routingReaders.reads(3);
+        boolean back = Cluster.await(20_000, () -> urlReaders.reads(3) > urlBefore + 20 && routingReaders.reads(3) > routingBefore + 20);
+        long backMillis = (System.nanoTime() - restartedAt) / 1_000_000;
+        urlReaders.close();
+        routingReaders.close();
+
+        System.out.printf("replica2 killed: via URL %s, %d failed; via Hikari over routing %s, %d failed; back %d ms after restart%n",
+                urlReaders.snapshot(), urlFailures, routingReaders.snapshot(), routingFailures, backMillis);
+        assertThat(urlFailures).as("read-only transactions lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get())
+                .isLessThanOrEqualTo(READERS);
+        assertThat(routingFailures).as("read-only transactions lost in flight via routing, first: %s", routingReaders.firstFailure.get())
+                .isLessThanOrEqualTo(READERS);
+        assertThat(failuresAfterFirstSecond).as("failures later than one second after the kill").isZero();
+        assertThat(urlReaders.failuresAfter(killedAt + 3_000_000_000L) + routingReaders.failuresAfter(killedAt + 3_000_000_000L))
+                .as("failures after the restart").isZero();
+        assertThat(back).as("replica2 serves reads again through both pools after its restart").isTrue();
+        assertThat(urlReaders.reads(PRIMARY_ID) + routingReaders.reads(PRIMARY_ID)).as("reads on the primary").isZero();
+    }
+
+    @Test
+    void primaryAndAReplicaKilledAtOnceLeaveReadsOnTheLastReplicaAndWritesFailFastUntilTheyAreBack() throws Exception {
+        HikariDataSource viaUrl = hikariOverLbUrl("-url");
+        HikariDataSource viaRouting = hikariOverRouting();
+        assertThat(write(viaUrl, "before")).isEqualTo(PRIMARY_ID); // pooled connections on the primary too
+        assertThat(write(viaRouting, "before")).isEqualTo(PRIMARY_ID);
+        Readers urlReaders = new Readers("url2", viaUrl);
+        Readers routingReaders = new Readers("routing2", viaRouting);
+        assertThat(Cluster.await(10_000, () -> urlReaders.reads(3) > 20 && routingReaders.reads(3) > 20)).isTrue();
+
+        CompletableFuture<Void> killPrimary = CompletableFuture.runAsync(() -> script("kill", "primary"));
+        CompletableFuture<Void> killReplica = CompletableFuture.runAsync(() -> script("kill", "replica2"));
+        killPrimary.join();
+        killReplica.join();
+        long killedAt = System.nanoTime();
+
+        assertWriteFailsFastNamingThePrimary(viaUrl);
+        assertWriteFailsFastNamingThePrimary(viaRouting);
+        while (System.nanoTime() - killedAt < 1_000_000_000L) {
+            Thread.sleep(50);
+        }
+        Map<Long, Long> urlAfterOneSecond = urlReaders.snapshot();
+        Map<Long, Long> routingAfterOneSecond = routingReaders.snapshot();
+        long oneSecondAfterKill = System.nanoTime();
+        Thread.sleep(2_000);
+        assertThat(urlReaders.reads(2) - urlAfterOneSecond.getOrDefault(2L, 0L)).as("replica1 reads via the URL").isGreaterThan(50);
+        assertThat(routingReaders.reads(2) - routingAfterOneSecond.getOrDefault(2L, 0L)).as("replica1 reads via routing").isGreaterThan(50);
+        assertThat(urlReaders.failuresAfter(oneSecondAfterKill) + routingReaders.failuresAfter(oneSecondAfterKill))
+                .as("read-only transactions failed later than one second after the kills, first: %s / %s",
+                        urlReaders.firstFailure.get(), routingReaders.firstFailure.get()).isZero();
+        assertThat(urlReaders.failuresAfter(0)).as("lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get())
+                .isLessThanOrEqualTo(READERS);
+        assertThat(routingReaders.failuresAfter(0)).as("lost in flight via routing, first: %s", routingReaders.firstFailure.get())
+                .isLessThanOrEqualTo(READERS);
+        assertWriteFailsFastNamingThePrimary(viaUrl); // still failing fast once the primary is known down
+        assertWriteFailsFastNamingThePrimary(viaRouting);
+
+        Cluster.script("restart", "primary");
+        Cluster.script("restart", "replica2");
+        assertThat(writeUntilItWorks(viaUrl, "after-restart", 15_000)).isEqualTo(PRIMARY_ID);
+        assertThat(writeUntilItWorks(viaRouting, "after-restart", 15_000)).isEqualTo(PRIMARY_ID);
+        long urlBefore = urlReaders.reads(3);
+        long routingBefore = routingReaders.reads(3);
+        assertThat(Cluster.await(20_000, () -> urlReaders.reads(3) > urlBefore + 20 && routingReaders.reads(3) > routingBefore + 20))
+                .as("replica2 serves reads again after its restart").isTrue();
+        urlReaders.close();
+        routingReaders.close();
+        System.out.printf("primary and replica2 killed: via URL %s, %d failed; via routing %s, %d failed%n", urlReaders.snapshot(),
+                urlReaders.failuresAfter(0), routingReaders.snapshot(), routingReaders.failuresAfter(0));
+        assertThat(Long.parseLong(Cluster.queryString(PRIMARY_PORT, "SELECT COUNT(*) FROM " + table + " WHERE v = 'after-restart'")))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void hikariStartedWhileThePrimaryIsDownServesReadOnlyTransactionsAndWritesOnceItIsBack() throws Exception {
+        Cluster.script("kill", "primary");
+
+        HikariDataSource viaUrl = hikariOverLbUrl("-late"); // Hikari's first connection is set up with the primary down
+        HikariDataSource viaRouting = hikariOverRouting();
+        JdbcTemplate urlJdbc = new JdbcTemplate(viaUrl);
+        JdbcTemplate routingJdbc = new JdbcTemplate(viaRouting);
+        for (int i = 0; i < 10; i++) {
+            Long viaUrlId = readOnly(viaUrl).execute(status -> urlJdbc.queryForObject("SELECT @@server_id", Long.class));
+            Long viaRoutingId = readOnly(viaRouting).execute(status -> routingJdbc.queryForObject("SELECT @@server_id", Long.class));
+            assertThat(viaUrlId).isIn(2L, 3L);
+            assertThat(viaRoutingId).isIn(2L, 3L);
+        }
+        assertWriteFailsFastNamingThePrimary(viaUrl);
+        assertWriteFailsFastNamingThePrimary(viaRouting);
+
+        Cluster.script("restart", "primary");
+
+        assertThat(writeUntilItWorks(viaUrl, "late", 15_000)).isEqualTo(PRIMARY_ID);
+        assertThat(writeUntilItWorks(viaRouting, "late", 15_000)).isEqualTo(PRIMARY_ID);
+    }
+
+    private static void script(String... args) {
+        try {
+            Cluster.script(args);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
