@@ -103,10 +103,10 @@ final class ConnectionCore {
     }
 
     /**
-     * Reads a session default a fresh connection reports (isolation, holdability, catalog, schema) that the
-     * application did not set: from the current physical connection, else from the node of the current mode,
-     * else, when read-write work cannot reach the primary, from a replica, which shares the cluster's defaults,
-     * without moving this connection there. So a pool that asks a new connection for its defaults (HikariCP
+     * Reads a session default a fresh connection reports (isolation, holdability, catalog, schema, network
+     * timeout) that the application did not set: from the current physical connection, else from the node of the
+     * current mode, else, when read-write work cannot reach the primary, from a replica, which shares the cluster's
+     * defaults, without moving this connection there. So a pool that asks a new connection for its defaults (HikariCP
      * asks {@code getTransactionIsolation()} once) can still set up connections for reads while the primary is down.
      */
     <T> T sessionDefault(SqlCall<T> fn) throws SQLException {

@@ -257,7 +257,8 @@ final class RoutingConnection implements Connection {
     @Override
     public int getNetworkTimeout() throws SQLException {
         core.checkOpen();
-        return core.s.networkTimeout == null ? 0 : core.s.networkTimeout;
+        // unset: the node driver's own (socketTimeout), which a pool reads once and sets back after its validations
+        return core.s.networkTimeout != null ? core.s.networkTimeout : core.sessionDefault(Connection::getNetworkTimeout);
     }
 
     @Override
@@ -273,9 +274,11 @@ final class RoutingConnection implements Connection {
         });
     }
 
+    /** The node's metadata, whose {@code getConnection()} is this logical connection. */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return core.onTarget(Connection::getMetaData);
+        NodeConnection h = core.target();
+        return MetaDataHandler.wrap(this, h, core.call(h, Connection::getMetaData));
     }
 
     @Override

@@ -1,0 +1,71 @@
+package io.lb4j.jdbc;
+
+import com.mysql.cj.jdbc.JdbcConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What pools and frameworks ask a {@link RoutingConnection} besides statements, against the real cluster:
+ * {@code getMetaData().getConnection()} is the logical connection (as HikariCP's proxies do it), and the node
+ * driver's {@code socketTimeout} survives HikariCP's network-timeout bookkeeping.
+ */
+class RoutingConnectionUnderPoolsTest {
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        Cluster.require();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    @Test
+    void metaDataGivesTheLogicalConnectionBack() throws Exception {
+        DataSource routing = SpringStack.routingOverHikariPools("meta-rrds", closeables::add);
+        try (Connection c = routing.getConnection()) {
+            DatabaseMetaData meta = c.getMetaData();
+
+            assertThat(meta.getConnection()).isSameAs(c);
+            assertThat(meta.getURL()).startsWith("jdbc:mysql://");
+            assertThat(meta.getDatabaseProductVersion()).contains("MariaDB");
+            try (ResultSet rs = meta.getTables(Cluster.DATABASE, null, "%", new String[]{"TABLE"})) {
+                assertThat(rs.getStatement() == null || rs.getStatement().getConnection() == c).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void hikariOverTheLbUrlKeepsTheDriversSocketTimeoutOnThePhysicalConnections() throws Exception {
+        DataSource hikari = SpringStack.hikariOverLbUrl("net-timeout", "", 2, closeables::add);
+        try (Connection c = hikari.getConnection()) {
+            c.setReadOnly(true);
+            try (Statement st = c.createStatement()) {
+                st.executeQuery("SELECT 1").close();
+            }
+            assertThat(c.unwrap(JdbcConnection.class).getNetworkTimeout()).as("socketTimeout=15000 of the replica's connection")
+                    .isEqualTo(15_000);
+            c.setReadOnly(false);
+            try (Statement st = c.createStatement()) {
+                st.executeQuery("SELECT 1").close();
+            }
+            assertThat(c.unwrap(JdbcConnection.class).getNetworkTimeout()).as("socketTimeout=15000 of the primary's connection")
+                    .isEqualTo(15_000);
+        }
+    }
+}
