@@ -261,6 +261,36 @@ class SpringTransactionsTest {
         assertThat(seen).as("the writer's next read-only transaction: node and rows seen").isEqualTo(PRIMARY_ID + ":1");
     }
 
+    @Test
+    void readYourWritesByGtidWithThreadScopeShowsTheWriterItsWriteWhileTheReplicasLag() throws Exception {
+        // README's Spring Boot example (lb.readYourWrites=session, scope thread), with both replicas 3 s behind
+        DataSource ds = dataSource(Shape.HIKARI_OVER_LB_URL,
+                "&lb.readYourWrites=session&lb.readYourWritesScope=thread&lb.readYourWritesTimeout=300ms", 4);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        String count = "SELECT COUNT(*) FROM " + table + " WHERE v = 'ryw-gtid'";
+        Cluster.delayReplication(REPLICA1_PORT, 3);
+        Cluster.delayReplication(REPLICA2_PORT, 3);
+        try {
+            readWrite(ds).executeWithoutResult(status -> insert(jdbc, "ryw-gtid"));
+            String writer = readOnly(ds).execute(status -> jdbc.queryForObject(count, Long.class) + "@" + serverId(jdbc));
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            String otherThread;
+            try {
+                otherThread = other.submit(() -> readOnly(ds).execute(status -> jdbc.queryForObject(count, Long.class) + "@"
+                        + serverId(jdbc))).get(10, TimeUnit.SECONDS);
+            } finally {
+                other.shutdownNow();
+            }
+
+            assertThat(writer).as("the writer's read-only transaction: rows seen @ node").isEqualTo("1@" + PRIMARY_ID);
+            assertThat(otherThread).as("another thread reads a lagging replica").matches("0@[23]");
+        } finally {
+            Cluster.restoreReplication(REPLICA1_PORT);
+            Cluster.restoreReplication(REPLICA2_PORT);
+            Cluster.awaitHealthyReplication(3);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Shape.class)
     void fourThreadsMixingReadWriteAndReadOnlyTransactions(Shape shape) throws Exception {
