@@ -45,6 +45,12 @@ final class SpringStack {
 
     /** HikariCP with {@code jdbcUrl} = {@link #lbUrl} and {@code driverClassName} = {@link LbDriver}, as Spring Boot builds it. */
     static HikariDataSource hikariOverLbUrl(String sub, String name, String extra, int maxPoolSize, Consumer<AutoCloseable> closer) {
+        return hikariOverLbUrl(sub, name, extra, maxPoolSize, closer, c -> { });
+    }
+
+    /** As {@link #hikariOverLbUrl(String, String, String, int, Consumer)}, {@code customizer} changing the pool's settings. */
+    static HikariDataSource hikariOverLbUrl(String sub, String name, String extra, int maxPoolSize, Consumer<AutoCloseable> closer,
+                                            Consumer<HikariConfig> customizer) {
         HikariConfig c = new HikariConfig();
         c.setPoolName(name);
         c.setDriverClassName(LbDriver.class.getName());
@@ -54,6 +60,7 @@ final class SpringStack {
         c.setMaximumPoolSize(maxPoolSize);
         c.setConnectionTimeout(2000);
         c.setValidationTimeout(500);
+        customizer.accept(c);
         // LbDriver caches the routing behind the URL for the JVM's life: close it with the test, after the pool
         closer.accept(() -> ReplicaRoutingDataSource.byName(name).ifPresent(ReplicaRoutingDataSource::close));
         HikariDataSource ds = new HikariDataSource(c);

@@ -291,6 +291,49 @@ class SpringTransactionsTest {
         }
     }
 
+    @Test
+    void aPoolWithAutoCommitOffStillSendsReadOnlyTransactionsToTheReplicasAndTheRestToThePrimary() throws Exception {
+        // spring.datasource.hikari.auto-commit=false: Spring finds autoCommit already off and never switches it
+        DataSource ds = SpringStack.hikariOverLbUrl("mysql", name, "", 2, closeables::add, c -> c.setAutoCommit(false));
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        Map<Long, Integer> byServer = new ConcurrentHashMap<>();
+
+        for (int i = 0; i < 10; i++) {
+            Long written = readWrite(ds).execute(status -> {
+                insert(jdbc, "auto-commit-off");
+                return serverId(jdbc);
+            });
+            assertThat(written).isEqualTo(PRIMARY_ID);
+            Long read = readOnly(ds).execute(status -> serverId(jdbc));
+            byServer.merge(read, 1, Integer::sum);
+        }
+
+        assertThat(byServer.keySet()).isEqualTo(REPLICA_IDS);
+        assertThat(rowsOnPrimary("v = 'auto-commit-off' AND server_id = " + PRIMARY_ID)).as("all committed").isEqualTo(10);
+    }
+
+    @Test
+    void enforcedReadOnlyTransactionsReadFromTheReplicasAndRefuseWrites() throws Exception {
+        // MySQL Connector/J refuses Spring's executeUpdate("SET TRANSACTION READ ONLY") on a read-only connection by
+        // itself, with or without lb-jdbc ("Connection is read-only"): enforceReadOnly needs MariaDB Connector/J
+        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean("lb4j.mariadbDriverExcluded"), "MariaDB Connector/J excluded");
+        DataSource ds = SpringStack.hikariOverLbUrl("mariadb", name, "", 4, closeables::add);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        DataSourceTransactionManager tm = new DataSourceTransactionManager(ds);
+        tm.setEnforceReadOnly(true); // SET TRANSACTION READ ONLY at the start of each read-only transaction
+        TransactionTemplate tt = new TransactionTemplate(tm);
+        tt.setReadOnly(true);
+
+        Long id = tt.execute(status -> serverId(jdbc));
+        assertThatThrownBy(() -> tt.executeWithoutResult(status -> insert(jdbc, "refused")))
+                .isInstanceOf(org.springframework.dao.DataAccessException.class);
+
+        assertThat(id).isIn(REPLICA_IDS);
+        assertThat(rowsOnPrimary("v = 'refused'")).isZero();
+        Long afterwards = readWrite(ds).execute(status -> serverId(jdbc));
+        assertThat(afterwards).isEqualTo(PRIMARY_ID);
+    }
+
     @ParameterizedTest
     @EnumSource(Shape.class)
     void fourThreadsMixingReadWriteAndReadOnlyTransactions(Shape shape) throws Exception {
