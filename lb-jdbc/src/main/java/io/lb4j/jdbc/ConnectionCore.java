@@ -153,14 +153,29 @@ final class ConnectionCore {
         }
     }
 
+    /**
+     * Commits on the current physical connection. A read-only transaction on a replica that ran only queries has
+     * nothing to commit: when the replica's connection fails at the commit (the replica died after answering), the
+     * failure counts against the replica and the commit succeeds, since the server rolls back a lost session and
+     * there was nothing to keep. Any other commit failure is thrown.
+     */
     void commit() throws SQLException {
         checkOpen();
         NodeConnection h = current;
         if (h != null) {
-            call(h, c -> {
-                c.commit();
-                return null;
-            });
+            boolean nothingToCommit = s.readOnly && !h.onPrimary && !s.mayHaveWritten;
+            try {
+                call(h, c -> {
+                    c.commit();
+                    return null;
+                });
+            } catch (SQLException e) {
+                if (!nothingToCommit || !Errors.isConnectionFailure(e)) {
+                    throw e;
+                }
+                log.debug("{}: {} was lost at the commit of a read-only transaction that only read: nothing to commit ({})",
+                        ds.name, h.describe(), Errors.describe(e));
+            }
             if (s.wrote && h == current) {
                 ryw.recordWrite(h);
             }
@@ -242,6 +257,9 @@ final class ConnectionCore {
     void afterExecute(NodeConnection h, boolean write, long nanos) {
         h.busyNanos += nanos;
         h.executions++;
+        if (write && !s.autoCommit && h == current) {
+            s.mayHaveWritten = true;
+        }
         if (write && h.onPrimary && !s.readOnly && h == current) {
             if (s.autoCommit) {
                 ryw.recordWrite(h);

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static io.lb4j.jdbc.Cluster.HOST;
 import static io.lb4j.jdbc.Cluster.PRIMARY_ID;
 import static io.lb4j.jdbc.Cluster.PRIMARY_PORT;
+import static io.lb4j.jdbc.Cluster.REPLICA1_PORT;
 import static io.lb4j.jdbc.Cluster.REPLICA2_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,6 +66,9 @@ class SpringUnderKillTest {
             if (!PrimaryCrashTest.answers(PRIMARY_PORT)) {
                 Cluster.script("restart", "primary");
             }
+            if (!PrimaryCrashTest.answers(REPLICA1_PORT)) {
+                Cluster.script("restart", "replica1");
+            }
             if (!PrimaryCrashTest.answers(REPLICA2_PORT)) {
                 Cluster.script("restart", "replica2");
             }
@@ -100,6 +103,10 @@ class SpringUnderKillTest {
         final List<Long> failureTimes = java.util.Collections.synchronizedList(new ArrayList<>());
         final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
         final List<Thread> threads = new ArrayList<>();
+        /** Each failure: thread, exception chain in one line (printed by the tests). */
+        final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        final long started = System.nanoTime();
 
         Readers(String label, DataSource ds) {
             JdbcTemplate jdbc = new JdbcTemplate(ds);
@@ -117,6 +124,8 @@ class SpringUnderKillTest {
                         } catch (RuntimeException e) {
                             failureTimes.add(System.nanoTime());
                             firstFailure.compareAndSet(null, e);
+                            failures.add(Thread.currentThread().getName() + " " + (System.nanoTime() - started) / 1_000_000 + " ms: "
+                                    + describe(e));
                         }
                     }
                 }, label + "-reader-" + i);
@@ -168,6 +177,18 @@ class SpringUnderKillTest {
             }
         }
         return null;
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        if (e instanceof org.springframework.transaction.TransactionSystemException tse && tse.getOriginalException() != null) {
+            sb.append(Errors.describe(e)).append(" after ");
+            e = tse.getOriginalException();
+        }
+        for (Throwable t = e; t != null && sb.length() < 600; t = t.getCause()) {
+            sb.append(sb.length() == 0 ? "" : " <- ").append(Errors.describe(t));
+        }
+        return sb.toString();
     }
 
     private static String stackTrace(Throwable e) {
@@ -254,8 +275,9 @@ class SpringUnderKillTest {
         urlReaders.close();
         routingReaders.close();
 
-        System.out.printf("replica2 killed: via URL %s, %d failed; via Hikari over routing %s, %d failed; back %d ms after restart%n",
-                urlReaders.snapshot(), urlFailures, routingReaders.snapshot(), routingFailures, backMillis);
+        System.out.printf("replica2 killed: via URL %s, %d failed; via Hikari over routing %s, %d failed; back %d ms after restart%n"
+                + "  %s%n  %s%n", urlReaders.snapshot(), urlFailures, routingReaders.snapshot(), routingFailures, backMillis,
+                urlReaders.failures, routingReaders.failures);
         assertThat(urlFailures).as("read-only transactions lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get())
                 .isLessThanOrEqualTo(READERS);
         assertThat(routingFailures).as("read-only transactions lost in flight via routing, first: %s", routingReaders.firstFailure.get())
@@ -277,10 +299,7 @@ class SpringUnderKillTest {
         Readers routingReaders = new Readers("routing2", viaRouting);
         assertThat(Cluster.await(10_000, () -> urlReaders.reads(3) > 20 && routingReaders.reads(3) > 20)).isTrue();
 
-        CompletableFuture<Void> killPrimary = CompletableFuture.runAsync(() -> script("kill", "primary"));
-        CompletableFuture<Void> killReplica = CompletableFuture.runAsync(() -> script("kill", "replica2"));
-        killPrimary.join();
-        killReplica.join();
+        killAtOnce("primary", "replica2");
         long killedAt = System.nanoTime();
 
         assertWriteFailsFastNamingThePrimary(viaUrl);
@@ -314,10 +333,57 @@ class SpringUnderKillTest {
                 .as("replica2 serves reads again after its restart").isTrue();
         urlReaders.close();
         routingReaders.close();
-        System.out.printf("primary and replica2 killed: via URL %s, %d failed; via routing %s, %d failed%n", urlReaders.snapshot(),
-                urlReaders.failuresAfter(0), routingReaders.snapshot(), routingReaders.failuresAfter(0));
+        System.out.printf("primary and replica2 killed: via URL %s, %d failed; via routing %s, %d failed%n  %s%n  %s%n",
+                urlReaders.snapshot(), urlReaders.failuresAfter(0), routingReaders.snapshot(), routingReaders.failuresAfter(0),
+                urlReaders.failures, routingReaders.failures);
         assertThat(Long.parseLong(Cluster.queryString(PRIMARY_PORT, "SELECT COUNT(*) FROM " + table + " WHERE v = 'after-restart'")))
                 .isEqualTo(2);
+    }
+
+    @Test
+    void bothReplicasKilledAtOnceSendReadOnlyTransactionsToThePrimaryUntilTheyAreBack() throws Exception {
+        HikariDataSource viaUrl = hikariOverLbUrl("-url3");
+        HikariDataSource viaRouting = hikariOverRouting();
+        Readers urlReaders = new Readers("url3", viaUrl);
+        Readers routingReaders = new Readers("routing3", viaRouting);
+        assertThat(Cluster.await(10_000, () -> urlReaders.reads(3) > 20 && routingReaders.reads(3) > 20)).isTrue();
+
+        killAtOnce("replica1", "replica2");
+        long killedAt = System.nanoTime();
+        while (System.nanoTime() - killedAt < 1_000_000_000L) {
+            Thread.sleep(50);
+        }
+        long urlOnPrimary = urlReaders.reads(PRIMARY_ID);
+        long routingOnPrimary = routingReaders.reads(PRIMARY_ID);
+        long oneSecondAfterKill = System.nanoTime();
+        Thread.sleep(2_000);
+        long failuresLater = urlReaders.failuresAfter(oneSecondAfterKill) + routingReaders.failuresAfter(oneSecondAfterKill);
+        long urlFailures = urlReaders.failuresAfter(0);
+        long routingFailures = routingReaders.failuresAfter(0);
+        long urlPrimaryReads = urlReaders.reads(PRIMARY_ID) - urlOnPrimary;
+        long routingPrimaryReads = routingReaders.reads(PRIMARY_ID) - routingOnPrimary;
+        assertThat(write(viaUrl, "replicas-down")).as("writes go on").isEqualTo(PRIMARY_ID);
+
+        Cluster.script("restart", "replica1");
+        Cluster.script("restart", "replica2");
+        long before2 = urlReaders.reads(2) + routingReaders.reads(2);
+        long before3 = urlReaders.reads(3) + routingReaders.reads(3);
+        boolean back = Cluster.await(20_000, () -> urlReaders.reads(2) + routingReaders.reads(2) > before2 + 40
+                && urlReaders.reads(3) + routingReaders.reads(3) > before3 + 40);
+        urlReaders.close();
+        routingReaders.close();
+
+        System.out.printf("both replicas killed: via URL %s, %d failed; via routing %s, %d failed%n  %s%n  %s%n", urlReaders.snapshot(),
+                urlFailures, routingReaders.snapshot(), routingFailures, urlReaders.failures, routingReaders.failures);
+        assertThat(urlPrimaryReads).as("read-only transactions on the primary via jdbc:lb: (readFromPrimaryWhenNoReplicas)")
+                .isGreaterThan(50);
+        assertThat(routingPrimaryReads).as("read-only transactions on the primary via routing").isGreaterThan(50);
+        assertThat(failuresLater).as("failures later than one second after the kills, first: %s / %s",
+                urlReaders.firstFailure.get(), routingReaders.firstFailure.get()).isZero();
+        assertThat(urlFailures).as("lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get()).isLessThanOrEqualTo(READERS);
+        assertThat(routingFailures).as("lost in flight via routing, first: %s", routingReaders.firstFailure.get())
+                .isLessThanOrEqualTo(READERS);
+        assertThat(back).as("both replicas serve reads again after their restart").isTrue();
     }
 
     @Test
@@ -343,11 +409,26 @@ class SpringUnderKillTest {
         assertThat(writeUntilItWorks(viaRouting, "late", 15_000)).isEqualTo(PRIMARY_ID);
     }
 
-    private static void script(String... args) {
-        try {
-            Cluster.script(args);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    /**
+     * SIGKILLs the mariadbd of every node in {@code nodes} back to back (microseconds apart; the script's {@code kill}
+     * takes a lock per call), then waits until all are gone. The pids come from the script's pid files
+     * ({@code $LB4J_MARIADB_DIR/<node>/mariadbd.pid}), checked to be a mariadbd on that node's data directory.
+     */
+    static void killAtOnce(String... nodes) throws Exception {
+        String base = System.getenv().getOrDefault("LB4J_MARIADB_DIR", "/tmp/lb4j-mariadb");
+        List<ProcessHandle> victims = new ArrayList<>();
+        for (String node : nodes) {
+            long pid = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of(base, node, "mariadbd.pid")).trim());
+            ProcessHandle p = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(node + " (pid " + pid + ") is not running"));
+            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(pid), "cmdline")).replace('\0', ' ');
+            assertThat(cmdline).as("pid %d is %s's mariadbd", pid, node).contains("--datadir=" + base + "/" + node + "/data");
+            victims.add(p);
+        }
+        for (ProcessHandle p : victims) {
+            p.destroyForcibly(); // SIGKILL
+        }
+        for (ProcessHandle p : victims) {
+            p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }
