@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpringUnderKillTest {
     private static final int READERS = 4;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    /** A test promoted a replica: the cluster is rebuilt ({@code up}) afterwards. */
+    private boolean topologyChanged;
     private String table;
     private String name;
 
@@ -61,6 +63,11 @@ class SpringUnderKillTest {
     void tearDown() throws Exception {
         for (int i = closeables.size() - 1; i >= 0; i--) {
             closeables.get(i).close();
+        }
+        if (topologyChanged) {
+            Cluster.script("up"); // back to primary 33061 with both replicas replicating from it (drops the test's table)
+            Cluster.awaitHealthyReplication(3);
+            return;
         }
         try {
             if (!PrimaryCrashTest.answers(PRIMARY_PORT)) {
@@ -384,6 +391,44 @@ class SpringUnderKillTest {
         assertThat(routingFailures).as("lost in flight via routing, first: %s", routingReaders.firstFailure.get())
                 .isLessThanOrEqualTo(READERS);
         assertThat(back).as("both replicas serve reads again after their restart").isTrue();
+    }
+
+    @Test
+    void afterThePrimaryAndAReplicaDieAtOnceWritesFollowAPromotedReplicaThroughTheSamePools() throws Exception {
+        HikariDataSource viaUrl = hikariOverLbUrl("-promo");
+        HikariDataSource viaRouting = hikariOverRouting();
+        assertThat(write(viaUrl, "before")).isEqualTo(PRIMARY_ID);
+        assertThat(write(viaRouting, "before")).isEqualTo(PRIMARY_ID);
+        Readers urlReaders = new Readers("url4", viaUrl);
+        Readers routingReaders = new Readers("routing4", viaRouting);
+        assertThat(Cluster.await(10_000, () -> urlReaders.reads(2) > 20 && routingReaders.reads(2) > 20)).isTrue();
+        Cluster.awaitReplicasInSync();
+        topologyChanged = true;
+
+        killAtOnce("primary", "replica2");
+        assertWriteFailsFastNamingThePrimary(viaUrl);
+        Cluster.script("promote", "replica1");
+        long promoted = System.nanoTime();
+        long viaUrlWriter = writeUntilItWorks(viaUrl, "after-promotion", 5_000);
+        long viaRoutingWriter = writeUntilItWorks(viaRouting, "after-promotion", 5_000);
+        long resumedMillis = (System.nanoTime() - promoted) / 1_000_000;
+        Cluster.script("restart", "replica2", "--replica-of", "replica1");
+        long urlBefore = urlReaders.reads(3);
+        long routingBefore = routingReaders.reads(3);
+        boolean replica2Back = Cluster.await(20_000, () -> urlReaders.reads(3) > urlBefore + 20 && routingReaders.reads(3) > routingBefore + 20);
+        urlReaders.close();
+        routingReaders.close();
+
+        System.out.printf("primary and replica2 killed, replica1 promoted: writes resumed within %d ms; via URL %s, %d failed;"
+                        + " via routing %s, %d failed%n  %s%n  %s%n", resumedMillis, urlReaders.snapshot(), urlReaders.failuresAfter(0),
+                routingReaders.snapshot(), routingReaders.failuresAfter(0), urlReaders.failures, routingReaders.failures);
+        assertThat(viaUrlWriter).as("writes through HikariCP over jdbc:lb: went to the promoted replica1").isEqualTo(2);
+        assertThat(viaRoutingWriter).as("writes through HikariCP over the routing").isEqualTo(2);
+        assertThat(Long.parseLong(Cluster.queryString(REPLICA1_PORT, "SELECT COUNT(*) FROM " + table
+                + " WHERE v = 'after-promotion' AND server_id = 2"))).isEqualTo(2);
+        assertThat(urlReaders.failuresAfter(promoted)).as("read-only transactions failed after the promotion").isZero();
+        assertThat(routingReaders.failuresAfter(promoted)).isZero();
+        assertThat(replica2Back).as("replica2, restarted as a replica of replica1, serves reads again").isTrue();
     }
 
     @Test
