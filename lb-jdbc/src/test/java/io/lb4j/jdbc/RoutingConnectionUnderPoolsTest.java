@@ -51,6 +51,35 @@ class RoutingConnectionUnderPoolsTest {
     }
 
     @Test
+    void statementsResultSetsWrappersAndLifecycleAnswerAsTheLogicalConnection() throws Exception {
+        DataSource routing = SpringStack.routingOverHikariPools("contract-rrds", closeables::add);
+        Connection c = routing.getConnection();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@server_id")) {
+            assertThat(st.getConnection()).isSameAs(c);
+            assertThat(rs.getStatement()).isSameAs(st);
+            assertThat(c.isWrapperFor(JdbcConnection.class)).isTrue();
+            assertThat(c.unwrap(JdbcConnection.class)).isNotNull();
+            assertThat(c.unwrap(Connection.class)).isSameAs(c);
+            assertThat(c.isValid(1)).isTrue();
+            assertThat(c.getHoldability()).isIn(ResultSet.HOLD_CURSORS_OVER_COMMIT, ResultSet.CLOSE_CURSORS_AT_COMMIT);
+            c.clearWarnings();
+            assertThat((Object) c.getWarnings()).isNull();
+        }
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("SET @lb4j_sp = 1");
+            java.sql.Savepoint sp = c.setSavepoint("lb4j_sp");
+            st.execute("SET @lb4j_sp = 2");
+            c.rollback(sp);
+            c.releaseSavepoint(sp);
+        }
+        c.rollback();
+        c.abort(Runnable::run);
+        assertThat(c.isClosed()).isTrue();
+        assertThat(c.isValid(1)).isFalse();
+    }
+
+    @Test
     void hikariOverTheLbUrlKeepsTheDriversSocketTimeoutOnThePhysicalConnections() throws Exception {
         DataSource hikari = SpringStack.hikariOverLbUrl("net-timeout", "", 2, closeables::add);
         try (Connection c = hikari.getConnection()) {
