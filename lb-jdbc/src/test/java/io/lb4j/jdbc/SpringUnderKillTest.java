@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -229,7 +230,10 @@ class SpringUnderKillTest {
         throw new AssertionError("no write succeeded within " + millis + " ms", last);
     }
 
-    /** Asserts that a write through {@code ds} fails fast with SQLSTATE 08* naming the primary. */
+    /**
+     * Asserts that a write through {@code ds} fails fast with SQLSTATE 08* naming the primary, in a TransactionTemplate and
+     * with JdbcTemplate outside a transaction.
+     */
     private void assertWriteFailsFastNamingThePrimary(DataSource ds) {
         long t0 = System.nanoTime();
         Throwable failure = null;
@@ -246,6 +250,20 @@ class SpringUnderKillTest {
         assertThat(sql.getSQLState()).as("SQLSTATE of %s", stack).startsWith("08");
         assertThat(sql.getMessage()).contains(HOST + ":" + PRIMARY_PORT);
         assertThat(millis).as("write failed fast").isLessThan(3_000);
+
+        // outside a transaction JdbcTemplate has no rollback to fail: the DataAccessException's cause is lb-jdbc's
+        t0 = System.nanoTime();
+        Throwable outside = null;
+        try {
+            new JdbcTemplate(ds).update("INSERT INTO " + table + " (v, server_id) VALUES ('while-down', @@server_id)");
+        } catch (RuntimeException e) {
+            outside = e;
+        }
+        millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(outside).as("a JdbcTemplate write while the primary is down").isInstanceOf(DataAccessResourceFailureException.class);
+        assertThat(outside.getCause()).isInstanceOf(SQLException.class).hasMessageContaining(HOST + ":" + PRIMARY_PORT);
+        assertThat(((SQLException) outside.getCause()).getSQLState()).startsWith("08");
+        assertThat(millis).as("JdbcTemplate write failed fast").isLessThan(3_000);
     }
 
     @Test
