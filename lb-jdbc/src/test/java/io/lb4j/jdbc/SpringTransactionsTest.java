@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.SimpleJdbcInsert;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.TransactionDefinition;
@@ -159,6 +160,24 @@ class SpringTransactionsTest {
 
         assertThat(serverId(jdbc)).isEqualTo(PRIMARY_ID);
         assertThat(rowsOnPrimary("v = 'outside' AND server_id = " + PRIMARY_ID)).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Shape.class)
+    void batchUpdatesAndSimpleJdbcInsertWorkThroughTheMetadataOfTheLogicalConnection(Shape shape) throws Exception {
+        DataSource ds = dataSource(shape);
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        SimpleJdbcInsert insert = new SimpleJdbcInsert(ds).withTableName(table).usingColumns("v", "server_id")
+                .usingGeneratedKeyColumns("id");
+
+        int[] counts = readWrite(ds).execute(status -> jdbc.batchUpdate("INSERT INTO " + table + " (v, server_id) VALUES (?, @@server_id)",
+                List.of(new Object[]{"batch-1"}, new Object[]{"batch-2"}, new Object[]{"batch-3"})));
+        Number key = readWrite(ds).execute(status -> insert.executeAndReturnKey(Map.of("v", "simple-insert", "server_id", 1)));
+
+        assertThat(counts).hasSize(3);
+        assertThat(rowsOnPrimary("v LIKE 'batch-%' AND server_id = " + PRIMARY_ID)).isEqualTo(3);
+        assertThat(key).isNotNull();
+        assertThat(rowsOnPrimary("v = 'simple-insert' AND id = " + key.longValue())).isEqualTo(1);
     }
 
     @ParameterizedTest
