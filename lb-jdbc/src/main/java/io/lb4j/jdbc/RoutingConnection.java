@@ -408,8 +408,8 @@ final class RoutingConnection implements Connection {
         if (iface.isInstance(this)) {
             return true;
         }
-        NodeConnection h = core.target();
-        return iface.isInstance(h.physical) || h.physical.isWrapperFor(iface);
+        // every node is reached through the same driver: any reachable one answers (the primary may be down)
+        return core.sessionDefault(c -> iface.isInstance(c) || c.isWrapperFor(iface));
     }
 
     @Override

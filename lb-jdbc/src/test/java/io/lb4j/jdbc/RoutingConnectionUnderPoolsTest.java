@@ -80,6 +80,32 @@ class RoutingConnectionUnderPoolsTest {
     }
 
     @Test
+    void aFreshConnectionAnswersSessionDefaultsAndIsWrapperForFromAReplicaWhileThePrimaryIsUnreachable() throws Exception {
+        TcpProxy deadPrimary = new TcpProxy(Cluster.PRIMARY_PORT);
+        closeables.add(deadPrimary);
+        int port = deadPrimary.port();
+        deadPrimary.close(); // connections to the primary are refused
+        javax.sql.DataSource primaryPool = Cluster.pool("defaults-primary", port);
+        closeables.add((AutoCloseable) primaryPool);
+        javax.sql.DataSource replicaPool = Cluster.pool("defaults-replica1", Cluster.REPLICA1_PORT);
+        closeables.add((AutoCloseable) replicaPool);
+        ReplicaRoutingDataSource routing = io.lb4j.jdbc.internal.JdbcInternals.manualHealthChecks(ReplicaRoutingDataSource.builder())
+                .name("defaults").primary(primaryPool).replica("replica1", replicaPool)
+                .strategy(new io.lb4j.algorithms.RoundRobin()).build();
+        closeables.add(routing);
+
+        try (Connection c = routing.getConnection()) { // read-write: its node, the primary, is unreachable
+            assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_REPEATABLE_READ);
+            assertThat(c.getNetworkTimeout()).isEqualTo(15_000);
+            assertThat(c.getCatalog()).isEqualTo(Cluster.DATABASE);
+            assertThat(c.isWrapperFor(JdbcConnection.class)).isTrue();
+            assertThat(c.isReadOnly()).as("still read-write").isFalse();
+            c.setReadOnly(true);
+            assertThat(Cluster.serverId(c)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void hikariOverTheLbUrlKeepsTheDriversSocketTimeoutOnThePhysicalConnections() throws Exception {
         DataSource hikari = SpringStack.hikariOverLbUrl("net-timeout", "", 2, closeables::add);
         try (Connection c = hikari.getConnection()) {
