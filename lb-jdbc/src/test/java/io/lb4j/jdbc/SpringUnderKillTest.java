@@ -29,16 +29,17 @@ import static io.lb4j.jdbc.Cluster.REPLICA2_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Spring transactions on lb-jdbc while MariaDB processes are killed with SIGKILL ({@code mariadb-replicas.sh kill}),
- * through HikariCP over the {@code jdbc:lb:} URL and HikariCP over a {@link ReplicaRoutingDataSource} over per-node
- * HikariCP pools, 4 reader threads each running read-only {@link TransactionTemplate}s (two statements each).
+ * Spring transactions on lb-jdbc while MariaDB processes are killed with SIGKILL ({@code mariadb-replicas.sh kill}, or
+ * two at once by pid), through HikariCP over the {@code jdbc:lb:} URL and HikariCP over a {@link ReplicaRoutingDataSource}
+ * over per-node HikariCP pools, 4 reader threads each running read-only {@link TransactionTemplate}s of two queries.
  *
- * <p>The bound asserted, as in {@link PrimaryCrashTest}: a read-only transaction that already ran a statement on
- * the killed replica cannot be replayed elsewhere and fails, so at most one per reader thread fails, all within the
- * first second after the kill; a transaction whose first statement meets the dead node moves to another replica
- * and succeeds. Writes while the primary is down fail at once with SQLSTATE 08 naming the primary, and succeed
- * again through the same pools once it is back. Killed nodes are restarted after each test (or the cluster is
- * rebuilt with {@code up}), so the next test finds primary 33061 with both replicas replicating from it.
+ * <p>The bound asserted, as in {@link PrimaryCrashTest}: a read-only transaction that already ran a query on the killed
+ * replica cannot be replayed elsewhere and fails, so at most one per reader thread fails, all within the first second
+ * after the kill; a transaction whose first query meets the dead node moves to another replica, and one that only read
+ * and loses its replica at the commit commits. Every failure carries SQLSTATE 08, so HikariCP evicts the connection.
+ * Writes while the primary is down fail at once with SQLSTATE 08 naming the primary, and succeed again through the
+ * same pools once it is back or a replica is promoted. Killed nodes are restarted after each test (or the cluster is
+ * rebuilt with {@code up} after a promotion), so the next test finds primary 33061 with both replicas replicating from it.
  */
 class SpringUnderKillTest {
     private static final int READERS = 4;
@@ -113,6 +114,21 @@ class SpringUnderKillTest {
         final List<Thread> threads = new ArrayList<>();
         /** Each failure: thread, exception chain in one line (printed by the tests). */
         final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        /**
+         * Asserts that every failure the application saw is a connection failure with SQLSTATE 08 (what HikariCP's
+         * {@code ProxyConnection.checkException} evicts on), whatever Spring wrapped it in.
+         */
+        void assertEveryFailureIsSqlState08() {
+            synchronized (errors) {
+                assertThat(errors).allSatisfy(e -> {
+                    SQLException sql = sqlCause(e);
+                    assertThat((Throwable) sql).as(stackTrace(e)).isNotNull();
+                    assertThat(sql.getSQLState()).as(stackTrace(e)).startsWith("08");
+                });
+            }
+        }
 
         final long started = System.nanoTime();
 
@@ -132,6 +148,7 @@ class SpringUnderKillTest {
                         } catch (RuntimeException e) {
                             failureTimes.add(System.nanoTime());
                             firstFailure.compareAndSet(null, e);
+                            errors.add(e);
                             failures.add(Thread.currentThread().getName() + " " + (System.nanoTime() - started) / 1_000_000 + " ms: "
                                     + describe(e));
                         }
@@ -311,6 +328,8 @@ class SpringUnderKillTest {
         assertThat(urlReaders.failuresAfter(killedAt + 3_000_000_000L) + routingReaders.failuresAfter(killedAt + 3_000_000_000L))
                 .as("failures after the restart").isZero();
         assertThat(back).as("replica2 serves reads again through both pools after its restart").isTrue();
+        urlReaders.assertEveryFailureIsSqlState08();
+        routingReaders.assertEveryFailureIsSqlState08();
         assertThat(urlReaders.reads(PRIMARY_ID) + routingReaders.reads(PRIMARY_ID)).as("reads on the primary").isZero();
     }
 
@@ -409,6 +428,8 @@ class SpringUnderKillTest {
         assertThat(routingFailures).as("lost in flight via routing, first: %s", routingReaders.firstFailure.get())
                 .isLessThanOrEqualTo(READERS);
         assertThat(back).as("both replicas serve reads again after their restart").isTrue();
+        urlReaders.assertEveryFailureIsSqlState08();
+        routingReaders.assertEveryFailureIsSqlState08();
     }
 
     @Test
