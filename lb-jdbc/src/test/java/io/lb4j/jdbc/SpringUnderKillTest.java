@@ -12,14 +12,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.lb4j.jdbc.Cluster.HOST;
 import static io.lb4j.jdbc.Cluster.PRIMARY_ID;
@@ -42,7 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rebuilt with {@code up} after a promotion), so the next test finds primary 33061 with both replicas replicating from it.
  */
 class SpringUnderKillTest {
-    private static final int READERS = 4;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     /** A test promoted a replica: the cluster is rebuilt ({@code up}) afterwards. */
     private boolean topologyChanged;
@@ -105,121 +99,11 @@ class SpringUnderKillTest {
         return tt;
     }
 
-    /** Reader threads running read-only TransactionTemplates; successes per server id, failures with their time. */
-    final class Readers implements AutoCloseable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final Map<Long, AtomicLong> byServer = new ConcurrentHashMap<>();
-        final List<Long> failureTimes = java.util.Collections.synchronizedList(new ArrayList<>());
-        final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-        final List<Thread> threads = new ArrayList<>();
-        /** Each failure: thread, exception chain in one line (printed by the tests). */
-        final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        final List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        /**
-         * Asserts that every failure the application saw is a connection failure with SQLSTATE 08 (what HikariCP's
-         * {@code ProxyConnection.checkException} evicts on), whatever Spring wrapped it in.
-         */
-        void assertEveryFailureIsSqlState08() {
-            synchronized (errors) {
-                assertThat(errors).allSatisfy(e -> {
-                    SQLException sql = sqlCause(e);
-                    assertThat((Throwable) sql).as(stackTrace(e)).isNotNull();
-                    assertThat(sql.getSQLState()).as(stackTrace(e)).startsWith("08");
-                });
-            }
-        }
-
-        final long started = System.nanoTime();
-
-        Readers(String label, DataSource ds) {
-            JdbcTemplate jdbc = new JdbcTemplate(ds);
-            TransactionTemplate tt = readOnly(ds);
-            for (int i = 0; i < READERS; i++) {
-                Thread t = new Thread(() -> {
-                    while (!stop.get()) {
-                        try {
-                            Long id = tt.execute(status -> {
-                                Long server = jdbc.queryForObject("SELECT @@server_id", Long.class);
-                                jdbc.queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
-                                return server;
-                            });
-                            byServer.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
-                        } catch (RuntimeException e) {
-                            failureTimes.add(System.nanoTime());
-                            firstFailure.compareAndSet(null, e);
-                            errors.add(e);
-                            failures.add(Thread.currentThread().getName() + " " + (System.nanoTime() - started) / 1_000_000 + " ms: "
-                                    + describe(e));
-                        }
-                    }
-                }, label + "-reader-" + i);
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
-            }
-            closeables.add(this);
-        }
-
-        long reads(long serverId) {
-            AtomicLong n = byServer.get(serverId);
-            return n == null ? 0 : n.get();
-        }
-
-        Map<Long, Long> snapshot() {
-            Map<Long, Long> m = new HashMap<>();
-            byServer.forEach((k, v) -> m.put(k, v.get()));
-            return m;
-        }
-
-        long failuresAfter(long nanos) {
-            synchronized (failureTimes) {
-                return failureTimes.stream().filter(t -> t > nanos).count();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join(10_000);
-            }
-        }
-    }
-
-    /**
-     * The first SQLException in {@code e}'s cause chain (Spring wraps them in DataAccessExceptions). When the
-     * rollback after it failed, TransactionTemplate throws the rollback's exception and keeps the original one: HikariCP
-     * closes a connection that threw SQLSTATE 08 (its {@code ProxyConnection.checkException}), with any driver.
-     */
-    private static SQLException sqlCause(Throwable e) {
-        if (e instanceof org.springframework.transaction.TransactionSystemException tse && tse.getOriginalException() != null) {
-            e = tse.getOriginalException();
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException) {
-                return (SQLException) t;
-            }
-        }
-        return null;
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        if (e instanceof org.springframework.transaction.TransactionSystemException tse && tse.getOriginalException() != null) {
-            sb.append(Errors.describe(e)).append(" after ");
-            e = tse.getOriginalException();
-        }
-        for (Throwable t = e; t != null && sb.length() < 600; t = t.getCause()) {
-            sb.append(sb.length() == 0 ? "" : " <- ").append(Errors.describe(t));
-        }
-        return sb.toString();
-    }
-
-    private static String stackTrace(Throwable e) {
-        java.io.StringWriter w = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(w));
-        return w.toString();
+    /** {@link SpringReaders#READERS} reader threads over {@code ds}, stopped with the test. */
+    private SpringReaders readers(String label, DataSource ds) {
+        SpringReaders r = new SpringReaders(label, ds, table);
+        closeables.add(r);
+        return r;
     }
 
     /** One read-write TransactionTemplate insert; returns the server id that took it, or throws. */
@@ -261,8 +145,8 @@ class SpringUnderKillTest {
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
         assertThat(failure).as("a write while the primary is down, through " + ds).isNotNull();
-        SQLException sql = sqlCause(failure);
-        String stack = stackTrace(failure);
+        SQLException sql = SpringReaders.sqlCause(failure);
+        String stack = SpringReaders.stackTrace(failure);
         assertThat((Throwable) sql).as("the SQLException under %s", stack).isNotNull();
         assertThat(sql.getSQLState()).as("SQLSTATE of %s", stack).startsWith("08");
         assertThat(sql.getMessage()).contains(HOST + ":" + PRIMARY_PORT);
@@ -287,8 +171,8 @@ class SpringUnderKillTest {
     void aKilledReplicaFailsAtMostTheReadOnlyTransactionsInFlightOnItAndComesBackAfterARestart() throws Exception {
         HikariDataSource viaUrl = hikariOverLbUrl("-url");
         HikariDataSource viaRouting = hikariOverRouting();
-        Readers urlReaders = new Readers("url", viaUrl);
-        Readers routingReaders = new Readers("routing", viaRouting);
+        SpringReaders urlReaders = readers("url", viaUrl);
+        SpringReaders routingReaders = readers("routing", viaRouting);
         assertThat(Cluster.await(10_000, () -> urlReaders.reads(3) > 20 && routingReaders.reads(3) > 20))
                 .as("both replicas serve reads before the kill").isTrue();
 
@@ -321,9 +205,9 @@ class SpringUnderKillTest {
                 + "  %s%n  %s%n", urlReaders.snapshot(), urlFailures, routingReaders.snapshot(), routingFailures, backMillis,
                 urlReaders.failures, routingReaders.failures);
         assertThat(urlFailures).as("read-only transactions lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get())
-                .isLessThanOrEqualTo(READERS);
+                .isLessThanOrEqualTo(SpringReaders.READERS);
         assertThat(routingFailures).as("read-only transactions lost in flight via routing, first: %s", routingReaders.firstFailure.get())
-                .isLessThanOrEqualTo(READERS);
+                .isLessThanOrEqualTo(SpringReaders.READERS);
         assertThat(failuresAfterFirstSecond).as("failures later than one second after the kill").isZero();
         assertThat(urlReaders.failuresAfter(killedAt + 3_000_000_000L) + routingReaders.failuresAfter(killedAt + 3_000_000_000L))
                 .as("failures after the restart").isZero();
@@ -339,8 +223,8 @@ class SpringUnderKillTest {
         HikariDataSource viaRouting = hikariOverRouting();
         assertThat(write(viaUrl, "before")).isEqualTo(PRIMARY_ID); // pooled connections on the primary too
         assertThat(write(viaRouting, "before")).isEqualTo(PRIMARY_ID);
-        Readers urlReaders = new Readers("url2", viaUrl);
-        Readers routingReaders = new Readers("routing2", viaRouting);
+        SpringReaders urlReaders = readers("url2", viaUrl);
+        SpringReaders routingReaders = readers("routing2", viaRouting);
         assertThat(Cluster.await(10_000, () -> urlReaders.reads(3) > 20 && routingReaders.reads(3) > 20)).isTrue();
 
         killAtOnce("primary", "replica2");
@@ -361,9 +245,9 @@ class SpringUnderKillTest {
                 .as("read-only transactions failed later than one second after the kills, first: %s / %s",
                         urlReaders.firstFailure.get(), routingReaders.firstFailure.get()).isZero();
         assertThat(urlReaders.failuresAfter(0)).as("lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get())
-                .isLessThanOrEqualTo(READERS);
+                .isLessThanOrEqualTo(SpringReaders.READERS);
         assertThat(routingReaders.failuresAfter(0)).as("lost in flight via routing, first: %s", routingReaders.firstFailure.get())
-                .isLessThanOrEqualTo(READERS);
+                .isLessThanOrEqualTo(SpringReaders.READERS);
         assertWriteFailsFastNamingThePrimary(viaUrl); // still failing fast once the primary is known down
         assertWriteFailsFastNamingThePrimary(viaRouting);
 
@@ -388,8 +272,8 @@ class SpringUnderKillTest {
     void bothReplicasKilledAtOnceSendReadOnlyTransactionsToThePrimaryUntilTheyAreBack() throws Exception {
         HikariDataSource viaUrl = hikariOverLbUrl("-url3");
         HikariDataSource viaRouting = hikariOverRouting();
-        Readers urlReaders = new Readers("url3", viaUrl);
-        Readers routingReaders = new Readers("routing3", viaRouting);
+        SpringReaders urlReaders = readers("url3", viaUrl);
+        SpringReaders routingReaders = readers("routing3", viaRouting);
         assertThat(Cluster.await(10_000, () -> urlReaders.reads(3) > 20 && routingReaders.reads(3) > 20)).isTrue();
 
         killAtOnce("replica1", "replica2");
@@ -424,9 +308,9 @@ class SpringUnderKillTest {
         assertThat(routingPrimaryReads).as("read-only transactions on the primary via routing").isGreaterThan(50);
         assertThat(failuresLater).as("failures later than one second after the kills, first: %s / %s",
                 urlReaders.firstFailure.get(), routingReaders.firstFailure.get()).isZero();
-        assertThat(urlFailures).as("lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get()).isLessThanOrEqualTo(READERS);
+        assertThat(urlFailures).as("lost in flight via jdbc:lb:, first: %s", urlReaders.firstFailure.get()).isLessThanOrEqualTo(SpringReaders.READERS);
         assertThat(routingFailures).as("lost in flight via routing, first: %s", routingReaders.firstFailure.get())
-                .isLessThanOrEqualTo(READERS);
+                .isLessThanOrEqualTo(SpringReaders.READERS);
         assertThat(back).as("both replicas serve reads again after their restart").isTrue();
         urlReaders.assertEveryFailureIsSqlState08();
         routingReaders.assertEveryFailureIsSqlState08();
@@ -438,8 +322,8 @@ class SpringUnderKillTest {
         HikariDataSource viaRouting = hikariOverRouting();
         assertThat(write(viaUrl, "before")).isEqualTo(PRIMARY_ID);
         assertThat(write(viaRouting, "before")).isEqualTo(PRIMARY_ID);
-        Readers urlReaders = new Readers("url4", viaUrl);
-        Readers routingReaders = new Readers("routing4", viaRouting);
+        SpringReaders urlReaders = readers("url4", viaUrl);
+        SpringReaders routingReaders = readers("routing4", viaRouting);
         assertThat(Cluster.await(10_000, () -> urlReaders.reads(2) > 20 && routingReaders.reads(2) > 20)).isTrue();
         Cluster.awaitReplicasInSync();
         topologyChanged = true;
