@@ -102,6 +102,39 @@ final class ConnectionCore {
         return call(target(), fn);
     }
 
+    /**
+     * Reads a session default a fresh connection reports (isolation, holdability, catalog, schema, network
+     * timeout) that the application did not set: from the current physical connection, else from the node of the
+     * current mode, else, when read-write work cannot reach the primary, from a replica, which shares the cluster's
+     * defaults, without moving this connection there. So a pool that asks a new connection for its defaults (HikariCP
+     * asks {@code getTransactionIsolation()} once) can still set up connections for reads while the primary is down.
+     */
+    <T> T sessionDefault(SqlCall<T> fn) throws SQLException {
+        checkOpen();
+        if (current != null || s.readOnly) {
+            return onTarget(fn);
+        }
+        try {
+            return onTarget(fn);
+        } catch (SQLException e) {
+            if (!Errors.isConnectionFailure(e) || current != null) {
+                throw e;
+            }
+            NodeConnection h;
+            try {
+                h = router.openForRead();
+            } catch (SQLException again) {
+                e.addSuppressed(again);
+                throw e;
+            }
+            try {
+                return call(h, fn);
+            } finally {
+                checkouts.release(h); // not current: the connection stays read-write, on no node
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ transaction boundaries and mode
 
     void setAutoCommit(boolean value) throws SQLException {
@@ -120,14 +153,29 @@ final class ConnectionCore {
         }
     }
 
+    /**
+     * Commits on the current physical connection. A read-only transaction on a replica that ran only queries has
+     * nothing to commit: when the replica's connection fails at the commit (the replica died after answering), the
+     * failure counts against the replica and the commit succeeds, since the server rolls back a lost session and
+     * there was nothing to keep. Any other commit failure is thrown.
+     */
     void commit() throws SQLException {
         checkOpen();
         NodeConnection h = current;
         if (h != null) {
-            call(h, c -> {
-                c.commit();
-                return null;
-            });
+            boolean nothingToCommit = s.readOnly && !h.onPrimary && !s.mayHaveWritten;
+            try {
+                call(h, c -> {
+                    c.commit();
+                    return null;
+                });
+            } catch (SQLException e) {
+                if (!nothingToCommit || !Errors.isConnectionFailure(e)) {
+                    throw e;
+                }
+                log.debug("{}: {} was lost at the commit of a read-only transaction that only read: nothing to commit ({})",
+                        ds.name, h.describe(), Errors.describe(e));
+            }
             if (s.wrote && h == current) {
                 ryw.recordWrite(h);
             }
@@ -209,6 +257,9 @@ final class ConnectionCore {
     void afterExecute(NodeConnection h, boolean write, long nanos) {
         h.busyNanos += nanos;
         h.executions++;
+        if (write && !s.autoCommit && h == current) {
+            s.mayHaveWritten = true;
+        }
         if (write && h.onPrimary && !s.readOnly && h == current) {
             if (s.autoCommit) {
                 ryw.recordWrite(h);

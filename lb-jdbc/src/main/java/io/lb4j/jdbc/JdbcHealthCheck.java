@@ -35,7 +35,8 @@ import java.util.function.Function;
  * reconnecting. While the primary is known down that replica passes under
  * {@link ReadsWhenPrimaryDown#SERVE_STALE} (reads go on, stale) and fails under
  * {@link ReadsWhenPrimaryDown#FAIL}; while the primary is up (only this replica lost it), {@code maxLag}
- * applies to that growing lag.
+ * applies to that growing lag. Likewise a node that no longer replicates but is writable while the primary is known
+ * down (a promoted replica, before the role probes move writes to it) passes under {@code SERVE_STALE}.
  *
  * <p>Each probe sets the connection's network timeout to the probe timeout, so a server that stops
  * answering cannot block a probe thread. When the server's own connection pool has no free connection in
@@ -243,7 +244,7 @@ public final class JdbcHealthCheck implements HealthCheck {
             if (rows == 0) {
                 lags.remove(id);
                 sourceLost.remove(id);
-                return HealthCheckResult.fail("not a replica: SHOW REPLICA STATUS is empty");
+                return notAReplica(st);
             }
             if (reconnecting) {
                 return reconnecting(id, worst);
@@ -255,6 +256,23 @@ public final class JdbcHealthCheck implements HealthCheck {
             }
             return HealthCheckResult.pass("replicating, lag " + worst + "s");
         }
+    }
+
+    /**
+     * A node that does not replicate. While the primary is known down, one that is writable was promoted: it has
+     * the newest data, so under {@link ReadsWhenPrimaryDown#SERVE_STALE} it keeps serving reads until the role
+     * probes move writes to it (then it leaves the replicas); otherwise, with no replica left, reads would fail
+     * in between. Anything else fails.
+     */
+    private HealthCheckResult notAReplica(Statement st) throws SQLException {
+        if (primaryDown.getAsBoolean() && readsWhenPrimaryDown == ReadsWhenPrimaryDown.SERVE_STALE) {
+            try (ResultSet rs = st.executeQuery("SELECT @@global.read_only")) {
+                if (rs.next() && !rs.getBoolean(1)) {
+                    return HealthCheckResult.pass("not a replica but writable while the primary is down (promoted): serving reads");
+                }
+            }
+        }
+        return HealthCheckResult.fail("not a replica: SHOW REPLICA STATUS is empty");
     }
 
     /** The IO thread reconnects, the SQL thread runs: lag unknown but bounded (see the class comment). */

@@ -202,7 +202,7 @@ final class RoutingConnection implements Connection {
     @Override
     public String getCatalog() throws SQLException {
         core.checkOpen();
-        return core.s.catalog != null ? core.s.catalog : core.onTarget(Connection::getCatalog);
+        return core.s.catalog != null ? core.s.catalog : core.sessionDefault(Connection::getCatalog);
     }
 
     @Override
@@ -214,7 +214,7 @@ final class RoutingConnection implements Connection {
     @Override
     public String getSchema() throws SQLException {
         core.checkOpen();
-        return core.s.schema != null ? core.s.schema : core.onTarget(Connection::getSchema);
+        return core.s.schema != null ? core.s.schema : core.sessionDefault(Connection::getSchema);
     }
 
     @Override
@@ -228,7 +228,7 @@ final class RoutingConnection implements Connection {
     @Override
     public int getTransactionIsolation() throws SQLException {
         core.checkOpen();
-        return core.s.isolation != null ? core.s.isolation : core.onTarget(Connection::getTransactionIsolation);
+        return core.s.isolation != null ? core.s.isolation : core.sessionDefault(Connection::getTransactionIsolation);
     }
 
     @Override
@@ -242,7 +242,7 @@ final class RoutingConnection implements Connection {
     @Override
     public int getHoldability() throws SQLException {
         core.checkOpen();
-        return core.s.holdability != null ? core.s.holdability : core.onTarget(Connection::getHoldability);
+        return core.s.holdability != null ? core.s.holdability : core.sessionDefault(Connection::getHoldability);
     }
 
     @Override
@@ -257,7 +257,8 @@ final class RoutingConnection implements Connection {
     @Override
     public int getNetworkTimeout() throws SQLException {
         core.checkOpen();
-        return core.s.networkTimeout == null ? 0 : core.s.networkTimeout;
+        // unset: the node driver's own (socketTimeout), which a pool reads once and sets back after its validations
+        return core.s.networkTimeout != null ? core.s.networkTimeout : core.sessionDefault(Connection::getNetworkTimeout);
     }
 
     @Override
@@ -273,9 +274,11 @@ final class RoutingConnection implements Connection {
         });
     }
 
+    /** The node's metadata, whose {@code getConnection()} is this logical connection. */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return core.onTarget(Connection::getMetaData);
+        NodeConnection h = core.target();
+        return MetaDataHandler.wrap(this, h, core.call(h, Connection::getMetaData));
     }
 
     @Override
@@ -405,8 +408,8 @@ final class RoutingConnection implements Connection {
         if (iface.isInstance(this)) {
             return true;
         }
-        NodeConnection h = core.target();
-        return iface.isInstance(h.physical) || h.physical.isWrapperFor(iface);
+        // every node is reached through the same driver: any reachable one answers (the primary may be down)
+        return core.sessionDefault(c -> iface.isInstance(c) || c.isWrapperFor(iface));
     }
 
     @Override

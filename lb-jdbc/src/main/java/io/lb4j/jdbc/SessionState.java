@@ -29,6 +29,11 @@ final class SessionState {
     boolean inTransaction;
     /** The current transaction wrote on the primary. */
     boolean wrote;
+    /**
+     * A statement that may write (an update, a batch, an {@code execute} without a result set) ran in the current
+     * transaction, on whichever node.
+     */
+    boolean mayHaveWritten;
 
     /** Replays the settings on {@code c}, touching only what differs or was set. */
     void applyTo(Connection c) throws SQLException {
@@ -68,6 +73,7 @@ final class SessionState {
     boolean endTransaction() {
         inTransaction = false;
         wrote = false;
+        mayHaveWritten = false;
         if (pendingReadOnly != null) {
             boolean ro = pendingReadOnly;
             pendingReadOnly = null;

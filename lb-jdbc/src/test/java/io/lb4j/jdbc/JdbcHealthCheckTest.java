@@ -61,6 +61,26 @@ class JdbcHealthCheckTest {
     }
 
     @Test
+    void aWritableNodeThatIsNotAReplicaPassesWhileThePrimaryIsDownAsAPromotedReplica() {
+        Map<String, DataSource> byId = Map.of("primary", primary, "replica1", replica);
+        // the real primary is what a promoted replica looks like: writable, not replicating
+        JdbcHealthCheck primaryDown = new JdbcHealthCheck("hc", byId::get, true, null, io.lb4j.api.Ticker.system(), () -> true,
+                ReadsWhenPrimaryDown.SERVE_STALE);
+        JdbcHealthCheck strict = new JdbcHealthCheck("hc", byId::get, true, null, io.lb4j.api.Ticker.system(), () -> true,
+                ReadsWhenPrimaryDown.FAIL);
+        JdbcHealthCheck primaryUp = new JdbcHealthCheck("hc", byId::get, true, null, io.lb4j.api.Ticker.system(), () -> false,
+                ReadsWhenPrimaryDown.SERVE_STALE);
+
+        HealthCheckResult r = primaryDown.check(PRIMARY, Duration.ofSeconds(2));
+
+        assertThat(r.healthy()).as(r.detail()).isTrue();
+        assertThat(r.detail()).contains("promoted");
+        assertThat(strict.check(PRIMARY, Duration.ofSeconds(2)).healthy()).as("readsWhenPrimaryDown=fail").isFalse();
+        assertThat(primaryUp.check(PRIMARY, Duration.ofSeconds(2)).detail()).as("the primary is up: split brain, not a promotion")
+                .contains("not a replica");
+    }
+
+    @Test
     void selectOneProbePassesOnThePrimary() {
         HealthCheckResult r = check(false, null).check(PRIMARY, Duration.ofSeconds(2));
         assertThat(r).isEqualTo(HealthCheckResult.pass("SELECT 1 ok"));
