@@ -81,27 +81,12 @@ public final class RoundRobin implements Strategy {
             return new WeightedRoundRobin.SequencePicker(WeightedRoundRobin.schedule(array, ramps,
                     WeightedRoundRobin.DEFAULT_MAX_SEQUENCE_LENGTH), position);
         }
-        return new RoundRobinPicker(array, position);
+        return new WeightedRoundRobin.SequencePicker(array, position); // the cycle is the endpoints themselves
     }
 
     @Override
     public String toString() {
         return NAME;
-    }
-
-    private static final class RoundRobinPicker implements Picker {
-        private final Endpoint[] endpoints;
-        private final Sequence position;
-
-        RoundRobinPicker(Endpoint[] endpoints, Sequence position) {
-            this.endpoints = endpoints;
-            this.position = position;
-        }
-
-        @Override
-        public Endpoint pick(PickContext context) {
-            return endpoints[position.nextIndex(endpoints.length)];
-        }
     }
 
     /** One endpoint: no counter traffic at all. */

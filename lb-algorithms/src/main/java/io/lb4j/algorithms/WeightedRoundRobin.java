@@ -229,6 +229,7 @@ public final class WeightedRoundRobin implements Strategy {
         return NAME + config;
     }
 
+    /** Repeats a precomputed cycle; also {@link RoundRobin}'s picker (its cycle is the endpoint list). */
     static final class SequencePicker implements Picker {
         private final Endpoint[] sequence;
         private final Sequence position;
