@@ -61,15 +61,15 @@ public final class RoundRobin implements Strategy {
         return NAME;
     }
 
-    /**
-     * @throws IllegalArgumentException if {@code endpoints} is null, empty or holds null
-     */
     /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
     @Override
     public boolean readsLoad() {
         return false;
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code endpoints} is null, empty or holds null
+     */
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);
