@@ -1,10 +1,5 @@
 package io.lb4j.algorithms;
 
-import io.lb4j.api.Endpoint;
-import io.lb4j.api.Picker;
-import io.lb4j.api.Strategy;
-
-import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,12 +29,9 @@ import java.util.random.RandomGenerator;
  * <p><b>Thread-safety.</b> Stateless between pickers; {@code newPicker} may be called from any
  * thread, its pickers are immutable and used by any number of threads.
  */
-public final class DestinationHash implements Strategy {
+public final class DestinationHash extends HashStrategy {
     /** The canonical name. */
     public static final String NAME = "destination-hash";
-
-    private final HashingConfig config;
-    private final RandomGenerator random;
 
     /** Maglev with 65537 slots; thread-local random for key-less picks. */
     public DestinationHash() {
@@ -56,33 +48,6 @@ public final class DestinationHash implements Strategy {
      * @param random the random source for picks without a hash key
      */
     public DestinationHash(HashingConfig config, RandomGenerator random) {
-        this.config = EndpointArrays.notNull("config", config);
-        this.random = EndpointArrays.notNull("random", random);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    /** The settings. */
-    public HashingConfig config() {
-        return config;
-    }
-
-    /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
-    @Override
-    public boolean readsLoad() {
-        return false;
-    }
-
-    @Override
-    public Picker newPicker(List<Endpoint> endpoints) {
-        return ConsistentHashing.newPicker(NAME, config, random, endpoints);
-    }
-
-    @Override
-    public String toString() {
-        return NAME + "(" + config + ")";
+        super(NAME, config, random);
     }
 }

@@ -3,7 +3,6 @@ package io.lb4j.algorithms;
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.PickContext;
 import io.lb4j.api.Picker;
-import io.lb4j.api.Strategy;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -45,11 +44,9 @@ import java.util.random.RandomGenerator;
  * concurrent picks may see the same counts and choose the same endpoint, as in every client-side
  * least-connections balancer.
  */
-public final class LeastConnections implements Strategy {
+public final class LeastConnections extends LeastLoadStrategy {
     /** Canonical name. */
     public static final String NAME = "least-connections";
-
-    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public LeastConnections() {
@@ -61,12 +58,7 @@ public final class LeastConnections implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public LeastConnections(RandomGenerator random) {
-        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, random);
     }
 
     /**
@@ -80,11 +72,6 @@ public final class LeastConnections implements Strategy {
         }
         double[] ramps = EndpointArrays.ramps(array);
         return ramps != null ? new WeightedLeastConnections.WlcPicker(array, ramps, start) : new LcPicker(array, start);
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
     }
 
     private static final class LcPicker implements Picker {

@@ -2,13 +2,7 @@ package io.lb4j.algorithms;
 
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.PickContext;
-import io.lb4j.api.Picker;
-import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.util.List;
 
 /**
  * Locality-based least connections, LVS {@code lblc} (ip_vs_lblc.c): each key (LVS: the destination
@@ -48,17 +42,9 @@ import java.util.List;
  * table keeps one entry. Re-pointing is a single volatile write: when two threads re-point the same key
  * at once, the last write wins.
  */
-public final class LocalityLeastConnections implements Strategy {
-    /** Where a keyless pick starts its least-connections scan; shared by this strategy's pickers. */
-    private final Sequence rotation = new Sequence(0);
-
+public final class LocalityLeastConnections extends LocalityStrategy {
     /** The canonical name. */
     public static final String NAME = "locality-least-connections";
-    private static final Logger LOG = LoggerFactory.getLogger(LocalityLeastConnections.class);
-
-    private final LocalityConfig config;
-    private final Ticker ticker;
-    private final LocalityTable table;
 
     /** Expiry 24 h, 16384 keys, system ticker. */
     public LocalityLeastConnections() {
@@ -75,55 +61,17 @@ public final class LocalityLeastConnections implements Strategy {
      * @param ticker the clock of the expiry
      */
     public LocalityLeastConnections(LocalityConfig config, Ticker ticker) {
-        this.config = EndpointArrays.notNull("config", config);
-        this.ticker = EndpointArrays.notNull("ticker", ticker);
-        this.table = new LocalityTable(config.maxEntries(), config.expiry().toNanos());
+        super(NAME, config, ticker);
     }
 
     @Override
-    public String name() {
-        return NAME;
+    LblcPicker picker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, Sequence rotation) {
+        return new LblcPicker(endpoints, table, ticker, rotation);
     }
 
-    /** The settings this strategy was built with. */
-    public LocalityConfig config() {
-        return config;
-    }
-
-    /** The key table, shared by every picker of this strategy. For tests. */
-    LocalityTable table() {
-        return table;
-    }
-
-    @Override
-    public Picker newPicker(List<Endpoint> endpoints) {
-        Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);
-        int swept = table.sweep(ticker.read());
-        if (swept > 0 && LOG.isDebugEnabled()) {
-            LOG.debug("{}: forgot {} keys idle for more than {}", NAME, swept, config.expiry());
-        }
-        return new LblcPicker(array, table, ticker, rotation);
-    }
-
-    @Override
-    public String toString() {
-        return NAME + "(" + config + ")";
-    }
-
-    static final class LblcPicker implements Picker {
-        private final Endpoint[] endpoints;
-        private final LocalityCommon.IdIndex index;
-        private final LocalityTable table;
-        private final Ticker ticker;
-
-        private final Sequence rotation;
-
+    static final class LblcPicker extends LocalityPicker {
         LblcPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, Sequence rotation) {
-            this.rotation = rotation;
-            this.endpoints = endpoints;
-            this.index = new LocalityCommon.IdIndex(endpoints);
-            this.table = table;
-            this.ticker = ticker;
+            super(endpoints, table, ticker, rotation);
         }
 
         @Override
@@ -154,11 +102,6 @@ public final class LocalityLeastConnections implements Strategy {
                 table.getOrCreateLocked(key, now, id, null).server = id;
             }
             return least;
-        }
-
-        @Override
-        public String toString() {
-            return "LblcPicker[" + endpoints.length + " endpoints]";
         }
     }
 }

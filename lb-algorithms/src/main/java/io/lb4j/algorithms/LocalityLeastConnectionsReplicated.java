@@ -2,14 +2,9 @@ package io.lb4j.algorithms;
 
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.PickContext;
-import io.lb4j.api.Picker;
-import io.lb4j.api.Strategy;
 import io.lb4j.api.Ticker;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Locality-based least connections with replication, LVS {@code lblcr} (ip_vs_lblcr.c): each key
@@ -54,17 +49,9 @@ import java.util.List;
  * pickers are used by any number of threads. Set changes are copy-on-write under the key's table lock,
  * so none is lost; readers see either the old or the new set.
  */
-public final class LocalityLeastConnectionsReplicated implements Strategy {
-    /** Where a keyless pick starts its least-connections scan; shared by this strategy's pickers. */
-    private final Sequence rotation = new Sequence(0);
-
+public final class LocalityLeastConnectionsReplicated extends LocalityStrategy {
     /** The canonical name. */
     public static final String NAME = "locality-least-connections-replicated";
-    private static final Logger LOG = LoggerFactory.getLogger(LocalityLeastConnectionsReplicated.class);
-
-    private final LocalityConfig config;
-    private final Ticker ticker;
-    private final LocalityTable table;
 
     /** Expiry 24 h, 16384 keys, system ticker. */
     public LocalityLeastConnectionsReplicated() {
@@ -81,55 +68,17 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
      * @param ticker the clock of the expiry and of the set shrinking
      */
     public LocalityLeastConnectionsReplicated(LocalityConfig config, Ticker ticker) {
-        this.config = EndpointArrays.notNull("config", config);
-        this.ticker = EndpointArrays.notNull("ticker", ticker);
-        this.table = new LocalityTable(config.maxEntries(), config.expiry().toNanos());
+        super(NAME, config, ticker);
     }
 
     @Override
-    public String name() {
-        return NAME;
+    LblcrPicker picker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, Sequence rotation) {
+        return new LblcrPicker(endpoints, table, ticker, rotation);
     }
 
-    /** The settings this strategy was built with. */
-    public LocalityConfig config() {
-        return config;
-    }
-
-    /** The key table, shared by every picker of this strategy. For tests. */
-    LocalityTable table() {
-        return table;
-    }
-
-    @Override
-    public Picker newPicker(List<Endpoint> endpoints) {
-        Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);
-        int swept = table.sweep(ticker.read());
-        if (swept > 0 && LOG.isDebugEnabled()) {
-            LOG.debug("{}: forgot {} keys idle for more than {}", NAME, swept, config.expiry());
-        }
-        return new LblcrPicker(array, table, ticker, rotation);
-    }
-
-    @Override
-    public String toString() {
-        return NAME + "(" + config + ")";
-    }
-
-    static final class LblcrPicker implements Picker {
-        private final Endpoint[] endpoints;
-        private final LocalityCommon.IdIndex index;
-        private final LocalityTable table;
-        private final Ticker ticker;
-
-        private final Sequence rotation;
-
+    static final class LblcrPicker extends LocalityPicker {
         LblcrPicker(Endpoint[] endpoints, LocalityTable table, Ticker ticker, Sequence rotation) {
-            this.rotation = rotation;
-            this.endpoints = endpoints;
-            this.index = new LocalityCommon.IdIndex(endpoints);
-            this.table = table;
-            this.ticker = ticker;
+            super(endpoints, table, ticker, rotation);
         }
 
         @Override
@@ -241,16 +190,11 @@ public final class LocalityLeastConnectionsReplicated implements Strategy {
             }
             return most;
         }
-
-        @Override
-        public String toString() {
-            return "LblcrPicker[" + endpoints.length + " endpoints]";
-        }
     }
 
     /** The server ids of {@code key}'s set, newest first, or an empty array. For tests. */
     String[] membersForTest(PickContext key) {
-        LocalityTable.Entry e = table.peek(key.keyHash());
+        LocalityTable.Entry e = table().peek(key.keyHash());
         return e == null ? new String[0] : Arrays.copyOf(e.members, e.members.length);
     }
 }

@@ -1,9 +1,7 @@
 package io.lb4j.algorithms;
 
 import io.lb4j.api.Endpoint;
-import io.lb4j.api.PickContext;
 import io.lb4j.api.Picker;
-import io.lb4j.api.Strategy;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -33,11 +31,9 @@ import java.util.random.RandomGenerator;
  * from the shared start position, lock-free, usable from any thread. Two concurrent picks may both take
  * the same idle endpoint.
  */
-public final class NeverQueue implements Strategy {
+public final class NeverQueue extends LeastLoadStrategy {
     /** Canonical name. */
     public static final String NAME = "never-queue";
-
-    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public NeverQueue() {
@@ -49,12 +45,7 @@ public final class NeverQueue implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public NeverQueue(RandomGenerator random) {
-        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, random);
     }
 
     /**
@@ -65,54 +56,7 @@ public final class NeverQueue implements Strategy {
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);
         double[] weights = EndpointArrays.weights(array);
-        return array.length == 1 ? new RoundRobin.SinglePicker(array[0]) : new NqPicker(array, weights, start);
-    }
-
-    @Override
-    public String toString() {
-        return NAME;
-    }
-
-    private static final class NqPicker implements Picker {
-        private final Endpoint[] endpoints;
-        private final double[] weights;
-        private final Sequence start;
-
-        NqPicker(Endpoint[] endpoints, double[] weights, Sequence start) {
-            this.endpoints = endpoints;
-            this.weights = weights;
-            this.start = start;
-        }
-
-        @Override
-        public Endpoint pick(PickContext context) {
-            Endpoint[] es = endpoints;
-            double[] ws = weights;
-            int n = es.length;
-            int i = start.nextIndex(n);
-            Endpoint first = es[i];
-            int firstLoad = EndpointArrays.load(first);
-            if (firstLoad <= 0) {
-                return first;
-            }
-            int least = i;
-            double leastLoad = firstLoad + 1.0;
-            for (int k = 1; k < n; k++) {
-                if (++i == n) {
-                    i = 0;
-                }
-                int inFlight = EndpointArrays.load(es[i]);
-                if (inFlight <= 0) {
-                    return es[i]; // idle: never queue behind anything
-                }
-                double load = inFlight + 1.0;
-                // (inFlight + 1) / weight, compared by cross-multiplication as in ip_vs_nq.c
-                if (load * ws[least] < leastLoad * ws[i]) {
-                    least = i;
-                    leastLoad = load;
-                }
-            }
-            return es[least];
-        }
+        return array.length == 1 ? new RoundRobin.SinglePicker(array[0])
+                : new ShortestExpectedDelay.SedPicker(array, weights, start, true);
     }
 }

@@ -102,16 +102,16 @@ public final class ReportedLoadRoundRobin implements Strategy {
         return config;
     }
 
-    /**
-     * @throws IllegalArgumentException if {@code endpoints} is null, empty or holds null, or two endpoints
-     *                                  share a server id
-     */
     /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
     @Override
     public boolean readsLoad() {
         return false;
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code endpoints} is null, empty or holds null, or two endpoints
+     *                                  share a server id
+     */
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.checkedArray(NAME, endpoints);

@@ -61,15 +61,15 @@ public final class RoundRobin implements Strategy {
         return NAME;
     }
 
-    /**
-     * @throws IllegalArgumentException if {@code endpoints} is null, empty or holds null
-     */
     /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
     @Override
     public boolean readsLoad() {
         return false;
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code endpoints} is null, empty or holds null
+     */
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);
@@ -81,27 +81,12 @@ public final class RoundRobin implements Strategy {
             return new WeightedRoundRobin.SequencePicker(WeightedRoundRobin.schedule(array, ramps,
                     WeightedRoundRobin.DEFAULT_MAX_SEQUENCE_LENGTH), position);
         }
-        return new RoundRobinPicker(array, position);
+        return new WeightedRoundRobin.SequencePicker(array, position); // the cycle is the endpoints themselves
     }
 
     @Override
     public String toString() {
         return NAME;
-    }
-
-    private static final class RoundRobinPicker implements Picker {
-        private final Endpoint[] endpoints;
-        private final Sequence position;
-
-        RoundRobinPicker(Endpoint[] endpoints, Sequence position) {
-            this.endpoints = endpoints;
-            this.position = position;
-        }
-
-        @Override
-        public Endpoint pick(PickContext context) {
-            return endpoints[position.nextIndex(endpoints.length)];
-        }
     }
 
     /** One endpoint: no counter traffic at all. */

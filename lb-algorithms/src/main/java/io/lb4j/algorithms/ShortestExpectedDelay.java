@@ -3,7 +3,6 @@ package io.lb4j.algorithms;
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.PickContext;
 import io.lb4j.api.Picker;
-import io.lb4j.api.Strategy;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -38,11 +37,9 @@ import java.util.random.RandomGenerator;
  * <p><b>Thread safety:</b> {@code newPicker} is called by one thread at a time; pickers are immutable apart
  * from the shared start position, lock-free, usable from any thread.
  */
-public final class ShortestExpectedDelay implements Strategy {
+public final class ShortestExpectedDelay extends LeastLoadStrategy {
     /** Canonical name. */
     public static final String NAME = "shortest-expected-delay";
-
-    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public ShortestExpectedDelay() {
@@ -54,12 +51,7 @@ public final class ShortestExpectedDelay implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public ShortestExpectedDelay(RandomGenerator random) {
-        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, random);
     }
 
     /**
@@ -70,39 +62,44 @@ public final class ShortestExpectedDelay implements Strategy {
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);
         double[] weights = EndpointArrays.weights(array);
-        return array.length == 1 ? new RoundRobin.SinglePicker(array[0]) : new SedPicker(array, weights, start);
+        return array.length == 1 ? new RoundRobin.SinglePicker(array[0]) : new SedPicker(array, weights, start, false);
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
+    /**
+     * The smallest {@code (inFlight + 1) / weight} from the rotating start; with {@code neverQueue} (LVS
+     * {@code nq}, {@link NeverQueue}) the first idle endpoint met is taken at once.
+     */
+    static final class SedPicker extends WeightedScanPicker {
+        private final boolean neverQueue;
 
-    private static final class SedPicker implements Picker {
-        private final Endpoint[] endpoints;
-        private final double[] weights;
-        private final Sequence start;
-
-        SedPicker(Endpoint[] endpoints, double[] weights, Sequence start) {
-            this.endpoints = endpoints;
-            this.weights = weights;
-            this.start = start;
+        SedPicker(Endpoint[] endpoints, double[] weights, Sequence start, boolean neverQueue) {
+            super(endpoints, weights, start);
+            this.neverQueue = neverQueue;
         }
 
         @Override
         public Endpoint pick(PickContext context) {
             Endpoint[] es = endpoints;
             double[] ws = weights;
+            boolean nq = neverQueue;
             int n = es.length;
             int i = start.nextIndex(n);
+            int firstLoad = EndpointArrays.load(es[i]);
+            if (nq && firstLoad <= 0) {
+                return es[i];
+            }
             int least = i;
-            double leastLoad = EndpointArrays.load(es[i]) + 1.0;
+            double leastLoad = firstLoad + 1.0;
             for (int k = 1; k < n; k++) {
                 if (++i == n) {
                     i = 0;
                 }
-                double load = EndpointArrays.load(es[i]) + 1.0;
-                // (inFlight + 1) / weight, compared by cross-multiplication as in ip_vs_sed.c
+                int inFlight = EndpointArrays.load(es[i]);
+                if (nq && inFlight <= 0) {
+                    return es[i]; // idle: never queue behind anything
+                }
+                double load = inFlight + 1.0;
+                // (inFlight + 1) / weight, compared by cross-multiplication as in ip_vs_sed.c and ip_vs_nq.c
                 if (load * ws[least] < leastLoad * ws[i]) {
                     least = i;
                     leastLoad = load;

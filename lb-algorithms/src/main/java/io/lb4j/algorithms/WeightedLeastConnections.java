@@ -3,7 +3,6 @@ package io.lb4j.algorithms;
 import io.lb4j.api.Endpoint;
 import io.lb4j.api.PickContext;
 import io.lb4j.api.Picker;
-import io.lb4j.api.Strategy;
 
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -40,11 +39,9 @@ import java.util.random.RandomGenerator;
  * <p><b>Thread safety:</b> {@code newPicker} is called by one thread at a time; pickers are immutable apart
  * from the shared start position, lock-free, usable from any thread.
  */
-public final class WeightedLeastConnections implements Strategy {
+public final class WeightedLeastConnections extends LeastLoadStrategy {
     /** Canonical name. */
     public static final String NAME = "weighted-least-connections";
-
-    private final Sequence start;
 
     /** Rotating start drawn from {@link Randoms#threadLocal()}. */
     public WeightedLeastConnections() {
@@ -56,12 +53,7 @@ public final class WeightedLeastConnections implements Strategy {
      * @throws IllegalArgumentException if {@code random} is null
      */
     public WeightedLeastConnections(RandomGenerator random) {
-        this.start = new Sequence(EndpointArrays.notNull("random", random).nextLong());
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, random);
     }
 
     /**
@@ -75,20 +67,13 @@ public final class WeightedLeastConnections implements Strategy {
         return array.length == 1 ? new RoundRobin.SinglePicker(array[0]) : new WlcPicker(array, weights, start);
     }
 
-    @Override
-    public String toString() {
-        return NAME;
-    }
-
-    static final class WlcPicker implements Picker {
-        private final Endpoint[] endpoints;
-        private final double[] weights;
-        private final Sequence start;
-
+    /**
+     * The smallest {@code inFlight / weight} from the rotating start, stopping at the first idle endpoint; also
+     * {@link LeastConnections}' picker while a server ramps (its weights are then the ramp fractions).
+     */
+    static final class WlcPicker extends WeightedScanPicker {
         WlcPicker(Endpoint[] endpoints, double[] weights, Sequence start) {
-            this.endpoints = endpoints;
-            this.weights = weights;
-            this.start = start;
+            super(endpoints, weights, start);
         }
 
         @Override

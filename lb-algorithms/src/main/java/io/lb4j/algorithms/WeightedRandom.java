@@ -54,16 +54,16 @@ public final class WeightedRandom implements Strategy {
         return NAME;
     }
 
-    /**
-     * @throws IllegalArgumentException if {@code endpoints} is null, empty, holds null or an endpoint
-     *                                  whose weight is not a finite number &gt; 0
-     */
     /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
     @Override
     public boolean readsLoad() {
         return false;
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code endpoints} is null, empty, holds null or an endpoint
+     *                                  whose weight is not a finite number &gt; 0
+     */
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);

@@ -109,16 +109,16 @@ public final class WeightedRoundRobin implements Strategy {
         return config;
     }
 
-    /**
-     * @throws IllegalArgumentException if {@code endpoints} is null, empty, holds null or an endpoint
-     *                                  whose weight is not a finite number &gt; 0
-     */
     /** {@code false}: its pickers never read an endpoint's load (the pool stripes its counters per thread). */
     @Override
     public boolean readsLoad() {
         return false;
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code endpoints} is null, empty, holds null or an endpoint
+     *                                  whose weight is not a finite number &gt; 0
+     */
     @Override
     public Picker newPicker(List<Endpoint> endpoints) {
         Endpoint[] array = EndpointArrays.copy(endpoints);
@@ -229,6 +229,7 @@ public final class WeightedRoundRobin implements Strategy {
         return NAME + config;
     }
 
+    /** Repeats a precomputed cycle; also {@link RoundRobin}'s picker (its cycle is the endpoint list). */
     static final class SequencePicker implements Picker {
         private final Endpoint[] sequence;
         private final Sequence position;
