@@ -41,6 +41,9 @@ final class Member extends MemberPadAfter implements Endpoint {
      */
     static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
     private static final VarHandle STRIPE = MethodHandles.arrayElementVarHandle(MemberHot[].class);
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_STRIPE = new java.util.concurrent.atomic.AtomicInteger();
+    private static final ThreadLocal<int[]> STRIPE_OF_THREAD =
+            ThreadLocal.withInitial(() -> new int[] {NEXT_STRIPE.getAndIncrement() & (STRIPES - 1)});
 
     /**
      * Per-thread stripes of the hot counters, for a strategy that does not read load; null otherwise. Element
@@ -108,9 +111,12 @@ final class Member extends MemberPadAfter implements Endpoint {
         return p == 1 ? 1 : Integer.highestOneBit(p - 1) << 1;
     }
 
-    /** The calling thread's stripe: its id modulo {@link #STRIPES}. */
+    /**
+     * The calling thread's stripe, handed out in the order threads first ask (not by thread id, whose
+     * low bits two busy threads may share): the first {@link #STRIPES} threads never share one.
+     */
     static int stripe() {
-        return (int) Thread.currentThread().getId() & (STRIPES - 1);
+        return STRIPE_OF_THREAD.get()[0];
     }
 
     /** Where a request of stripe {@code stripe} counts: this member, or its stripe when it is striped. */
