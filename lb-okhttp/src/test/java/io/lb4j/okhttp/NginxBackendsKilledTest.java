@@ -39,7 +39,7 @@ class NginxBackendsKilledTest extends NginxTestBase {
                 .servers(List.of(backends).stream().map(NginxBackend::server).toList()).build());
     }
 
-    /** {@code upstream svc} with two primaries ({@code max_fails=<maxFails> fail_timeout=30s}) and a backup. */
+    /** {@code upstream svc} with two primaries ({@code max_fails=<maxFails> fail_timeout=30s}) and a backup (defaults). */
     private LoadBalancingPool upstreamPool(int maxFails, NginxBackend a, NginxBackend b, NginxBackend backup) {
         return track(NginxUpstream.parse("upstream svc {\n"
                 + "    server " + a.address() + " max_fails=" + maxFails + " fail_timeout=30s;\n"
@@ -192,7 +192,7 @@ class NginxBackendsKilledTest extends NginxTestBase {
         NginxBackend a = nginx("a");
         NginxBackend b = nginx("b");
         NginxBackend d = nginx("d");
-        LoadBalancingPool pool = upstreamPool(1, a, b, d);
+        LoadBalancingPool pool = upstreamPool(3, a, b, d);
         Traffic traffic = traffic(client(pool), URL, CALLERS);
         traffic.awaitMore(300);
         assertThat(traffic.answers()).containsOnlyKeys("a", "b");
@@ -209,6 +209,25 @@ class NginxBackendsKilledTest extends NginxTestBase {
         assertThat(after.get("a")).isEqualTo(before.get("a"));
         assertThat(after.get("b")).isEqualTo(before.get("b"));
         assertThat(after.get("d") - before.getOrDefault("d", 0)).isGreaterThanOrEqualTo(500);
+    }
+
+    @Test
+    void aCallThatFindsEveryPrimaryRefusingGoesOnToTheBackupAsNginxDoes() throws IOException {
+        NginxBackend a = nginx("a");
+        NginxBackend b = nginx("b");
+        NginxBackend d = nginx("d");
+        LoadBalancingPool pool = upstreamPool(3, a, b, d);
+        OkHttpClient client = client(pool);
+
+        NginxBackend.kill9All(List.of(a, b));
+        Map<String, Integer> first = gets(client, 1);
+
+        assertThat(first).containsExactly(Map.entry("d", 1));   // a and b refused, then the backup within the call
+        assertThat(pool.state(a.address())).isEqualTo(HealthState.UP); // max_fails=3: one failure each so far
+        assertThat(pool.state(b.address())).isEqualTo(HealthState.UP);
+        assertThat(pool.stats(a.address()).failures()).isEqualTo(1);
+        assertThat(pool.stats(b.address()).failures()).isEqualTo(1);
+        assertThat(gets(client, 20)).containsExactly(Map.entry("d", 20));
     }
 
     @Test
