@@ -6,6 +6,7 @@ import io.lb4j.api.HealthState;
 import io.lb4j.pool.LoadBalancingPool;
 import org.junit.jupiter.api.Test;
 import retrofit2.Call;
+import retrofit2.Callback;
 import retrofit2.Response;
 import retrofit2.Retrofit;
 import retrofit2.converter.scalars.ScalarsConverterFactory;
@@ -20,6 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,6 +113,64 @@ class RetrofitOverNginxTest extends NginxTestBase {
         assertThat(duringKill).containsKeys("a", "c");
         assertThat(afterKill).containsOnlyKeys("a", "c");
         assertThat(afterKill.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
+        assertThat(pool.state(b.address())).isEqualTo(HealthState.EJECTED);
+    }
+
+    @Test
+    void enqueuedCallsAllSucceedWhileABackendIsKilled() throws Exception {
+        NginxBackend a = nginx("a");
+        NginxBackend b = nginx("b");
+        NginxBackend c = nginx("c");
+        LoadBalancingPool pool = pool(a, b, c);
+        Svc svc = retrofit(pool);
+        int calls = 300;
+        CountDownLatch done = new CountDownLatch(calls);
+        Map<String, Integer> answers = new ConcurrentHashMap<>();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Callback<String> callback = new Callback<>() {
+            @Override
+            public void onResponse(Call<String> call, Response<String> response) {
+                if (response.isSuccessful()) {
+                    answers.merge(response.body().trim(), 1, Integer::sum);
+                } else {
+                    failures.add("HTTP " + response.code());
+                }
+                done.countDown();
+            }
+
+            @Override
+            public void onFailure(Call<String> call, Throwable t) {
+                failures.add(t.toString());
+                done.countDown();
+            }
+        };
+        for (int i = 0; i < 100; i++) {
+            svc.item(i).enqueue(callback);
+        }
+        await("the first 100 calls to end", () -> done.getCount() <= calls - 100);
+
+        ExecutorService killer = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<Void> kill = CompletableFuture.runAsync(() -> {
+                try {
+                    b.kill9();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, killer);
+            for (int i = 100; i < calls; i++) {
+                svc.item(i).enqueue(callback); // OkHttp's dispatcher runs them, 5 at a time for host svc
+            }
+            kill.get(NginxBackend.WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } finally {
+            killer.shutdownNow();
+        }
+        boolean allEnded = done.await(Traffic.WAIT_MILLIS, TimeUnit.MILLISECONDS);
+
+        assertThat(allEnded).as("all %d calls ended", calls).isTrue();
+        assertThat(failures).isEmpty();
+        assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(calls);
+        assertThat(answers).containsKeys("a", "c");
         assertThat(pool.state(b.address())).isEqualTo(HealthState.EJECTED);
     }
 
