@@ -95,7 +95,8 @@ class NginxBackendTest {
 
         long killed = a.kill9Workers().get(0);
 
-        assertThat(a.errorLog()).contains("worker process " + killed + " exited on signal 9");
+        NginxTestBase.await("the master to log its worker's death",  // it logs after reaping it
+                () -> a.errorLog().contains("worker process " + killed + " exited on signal 9"));
         assertThat(get(a, "/")).isEqualTo("200 a\n"); // the master still listens; its new worker answers
         assertThat(a.workerPids()).hasSize(1).doesNotContain(killed);
     }

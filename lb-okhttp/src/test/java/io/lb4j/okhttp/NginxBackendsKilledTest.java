@@ -152,7 +152,8 @@ class NginxBackendsKilledTest extends NginxTestBase {
         traffic.stop();
 
         assertThat(traffic.failures).isEmpty();
-        assertThat(b.errorLog()).contains("worker process " + killed + " exited on signal 9");
+        await("nginx b's master to log its worker's death",
+                () -> b.errorLog().contains("worker process " + killed + " exited on signal 9"));
         assertThat(b.workerPids()).hasSize(1).doesNotContain(killed);
     }
 
