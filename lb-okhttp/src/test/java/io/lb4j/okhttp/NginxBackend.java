@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +96,7 @@ final class NginxBackend implements AutoCloseable {
         NginxBackend b = new NginxBackend(NginxBinary.require(), parent, name, stallPort);
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before nginx binds it
-            b.port = freePort();
+            b.port = NginxConf.freePort();
             b.writeConfig();
             try {
                 b.launch();
@@ -351,44 +350,7 @@ final class NginxBackend implements AutoCloseable {
     }
 
     private void writeConfig() throws IOException {
-        String d = dir.toString();
-        String hang = stallPort == 0 ? "" : """
-                        location %s {
-                            proxy_pass http://127.0.0.1:%d;
-                            proxy_set_header X-Backend %s;
-                            proxy_read_timeout 120s;
-                        }
-                """.formatted(HANG_PATH, stallPort, name);
-        String text = """
-                daemon off;
-                master_process on;
-                worker_processes 1;
-                pid %1$s/nginx.pid;
-                error_log %1$s/error.log notice;
-                events { worker_connections 256; }
-                http {
-                    access_log off;
-                    default_type text/plain;
-                    client_body_temp_path %1$s/client_body;
-                    proxy_temp_path %1$s/proxy;
-                    fastcgi_temp_path %1$s/fastcgi;
-                    uwsgi_temp_path %1$s/uwsgi;
-                    scgi_temp_path %1$s/scgi;
-                    server {
-                        listen 127.0.0.1:%2$d;
-                        location / { return 200 "%3$s\\n"; }
-                        location = %4$s { return 200 "ok\\n"; }
-                        location = %5$s { return 503 "%3$s unavailable\\n"; }
-                %6$s    }
-                }
-                """.formatted(d, port, name, HEALTH_PATH, FAIL_PATH, hang);
-        Files.writeString(conf, text, StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        Files.writeString(conf, NginxConf.text(dir, name, port, stallPort), StandardCharsets.UTF_8);
     }
 
     /** SIGKILL to the master and every worker ever seen; waits (bounded) for them to be gone. */
