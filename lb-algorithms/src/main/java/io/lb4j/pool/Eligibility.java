@@ -26,6 +26,9 @@ import java.util.List;
  *       {@code panicThresholdPercent} (and no backup can take over), every primary that is UP or an ejected
  *       outlier or failed its active checks (Envoy panic mode: a broken health check must not empty the
  *       pool); servers refusing connections stay out.</li>
+ *   <li>Fallback: while the eligible list is primaries, the UP backups, for a pick that excludes every eligible
+ *       primary (a retry that tried them all): nginx goes on to the backup servers within one request once
+ *       it has tried every primary ({@code ngx_http_upstream_get_round_robin_peer}).</li>
  *   <li>The only server of a pool without backups is never ejected by passive health (nginx's
  *       {@code peers->single}): there is nothing to fail over to. Active checks and operators still can.</li>
  * </ol>
@@ -47,7 +50,7 @@ final class Eligibility {
 
     /** The decision for one list of facts. Immutable. */
     record Result(HealthState[] states, int[] eligible, boolean panic, int[] heldBack, int upPrimaries,
-                  int primariesInPlay, String emptyDetail) {
+                  int primariesInPlay, String emptyDetail, int[] fallback) {
         boolean empty() {
             return eligible.length == 0;
         }
@@ -152,7 +155,8 @@ final class Eligibility {
         int[] chosen = panic ? Arrays.copyOf(panicSet, panicCount)
                 : upCount > 0 ? Arrays.copyOf(up, upCount) : Arrays.copyOf(backups, backupCount);
         String detail = chosen.length == 0 ? describeNone(facts, states) : null;
-        return new Result(states, chosen, panic, heldBack, upCount, counted, detail);
+        int[] fallback = panic || upCount > 0 ? Arrays.copyOf(backups, backupCount) : new int[0];
+        return new Result(states, chosen, panic, heldBack, upCount, counted, detail, fallback);
     }
 
     private static String describeNone(List<Facts> facts, HealthState[] states) {

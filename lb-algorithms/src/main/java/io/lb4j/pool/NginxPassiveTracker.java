@@ -11,7 +11,8 @@ import java.time.Duration;
  * failure; {@code maxFails = 0} never ejects.
  *
  * <p>An ejection is {@link Verdict#HARD hard} when the failure that tripped it could not connect
- * ({@link Failures#isConnectFailure}), an {@link Verdict#OUTLIER outlier} otherwise.
+ * ({@link Failures#isConnectFailure}), an {@link Verdict#OUTLIER outlier} otherwise; an outlier whose later
+ * call cannot connect (one the ejection cap held back, so still picked) becomes hard then.
  *
  * <p>Thread-safety: the success path reads two volatiles and takes no lock while the member is healthy;
  * state changes are guarded by this object's monitor; the listener is called outside it.
@@ -74,35 +75,53 @@ final class NginxPassiveTracker implements PassiveTracker {
         }
         String why;
         synchronized (this) {
-            if (verdict != Verdict.NONE) {
+            if (verdict == Verdict.OUTLIER && Failures.isConnectFailure(cause)) {
+                // An outlier the pool kept serving (maxEjectionPercent held it back) or whose calls were still in
+                // flight, that now cannot be connected to, is down: out whatever the cap, from now on.
+                since = now;
+                reason = "cannot connect after failing as an outlier" + describe(cause);
+                verdict = Verdict.HARD;
+                why = reason;
+            } else if (verdict != Verdict.NONE) {
                 return;
-            }
-            long failTimeout = failTimeoutNanos();
-            if (probation) {
-                probation = false;
-                failCount = maxFails;
-                why = "failed again after fail_timeout " + Duration.ofNanos(failTimeout) + describe(cause);
             } else {
-                if (failCount == 0 || now - windowStart > failTimeout) {
-                    windowStart = now;
-                    failCount = 1;
-                } else {
-                    failCount++;
-                }
-                if (failCount < maxFails) {
+                why = countFailure(cause, now, maxFails);
+                if (why == null) {
                     return;
                 }
-                why = failCount + (failCount == 1 ? " failure" : " failures") + " within "
-                        + Duration.ofNanos(failTimeout) + " (max_fails=" + maxFails + ")" + describe(cause);
             }
-            boolean hard = Failures.isConnectFailure(cause);
-            member.probe.resetPasses(); // active checks count passes from the ejection on
-            trialTaken.set(false);
-            since = now;
-            reason = why;
-            verdict = hard ? Verdict.HARD : Verdict.OUTLIER;
         }
         listener.changed(why);
+    }
+
+    /** Counts a failure of a member in play; returns why it is ejected now, or null. Holds the monitor. */
+    private String countFailure(Throwable cause, long now, int maxFails) {
+        long failTimeout = failTimeoutNanos();
+        String why;
+        if (probation) {
+            probation = false;
+            failCount = maxFails;
+            why = "failed again after fail_timeout " + Duration.ofNanos(failTimeout) + describe(cause);
+        } else {
+            if (failCount == 0 || now - windowStart > failTimeout) {
+                windowStart = now;
+                failCount = 1;
+            } else {
+                failCount++;
+            }
+            if (failCount < maxFails) {
+                return null;
+            }
+            why = failCount + (failCount == 1 ? " failure" : " failures") + " within "
+                    + Duration.ofNanos(failTimeout) + " (max_fails=" + maxFails + ")" + describe(cause);
+        }
+        boolean hard = Failures.isConnectFailure(cause);
+        member.probe.resetPasses(); // active checks count passes from the ejection on
+        trialTaken.set(false);
+        since = now;
+        reason = why;
+        verdict = hard ? Verdict.HARD : Verdict.OUTLIER;
+        return why;
     }
 
     private static String describe(Throwable cause) {

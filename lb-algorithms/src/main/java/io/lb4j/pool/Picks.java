@@ -106,9 +106,14 @@ final class Picks {
                     }
                 }
                 if (best == null) {
-                    throw new NoAvailableServerException(pool.name(), NoAvailableServerException.Reason.ALL_EXCLUDED,
-                            "all " + s.eligible.length + " available servers were excluded " + ctx.excludedIds()
-                                    + " or are half-open with no trial call left");
+                    Object backup = backup(s, ctx); // nginx: a request that tried every primary goes on to the backups
+                    if (backup == null) {
+                        throw new NoAvailableServerException(pool.name(), NoAvailableServerException.Reason.ALL_EXCLUDED,
+                                "all " + (s.eligible.length + s.fallback.length) + " available servers were excluded "
+                                        + ctx.excludedIds() + " or are half-open with no trial call left");
+                    }
+                    bestPermit = !(backup instanceof Member);
+                    best = bestPermit ? ((Member.Trial) backup).member : (Member) backup;
                 }
                 m = best;
                 permitted = bestPermit;
@@ -134,5 +139,30 @@ final class Picks {
         return new IllegalStateException("pool '" + pool.name() + "': strategy " + pool.strategy().name()
                 + "'s picker returned " + (e == null ? "null" : "an endpoint that is not one of the pool's ("
                 + e.getClass().getName() + ")") + "; a picker must return one of the endpoints given to newPicker");
+    }
+
+    /**
+     * The least loaded UP backup that {@code ctx} does not exclude, for a pick that excluded every eligible
+     * primary: the member, or its {@link Member#trial} token when its trial permit was taken; null if none.
+     */
+    private static Object backup(Snapshot s, PickContext ctx) {
+        Member best = null;
+        boolean bestPermit = false;
+        for (Member q : s.fallback) {
+            if (ctx.excludedIds().contains(q.id())) {
+                continue;
+            }
+            if (best == null || q.inFlight() * best.weight < best.inFlight() * q.weight) {
+                boolean gated = q.gated;
+                if (!gated || q.passive.tryAcquirePermission()) {
+                    if (bestPermit) {
+                        best.passive.releasePermission();
+                    }
+                    best = q;
+                    bestPermit = gated;
+                }
+            }
+        }
+        return best == null ? null : bestPermit ? best.trial : best;
     }
 }

@@ -157,7 +157,11 @@ final class Publisher {
         if (picker == null) {
             throw new IllegalStateException("strategy " + strategy.name() + " returned a null picker");
         }
-        return new Snapshot(picker, chosen, null, null, hasDeadline, deadline, r.panic());
+        Member[] fallback = new Member[r.fallback().length];
+        for (int k = 0; k < fallback.length; k++) {
+            fallback[k] = all[r.fallback()[k]];
+        }
+        return new Snapshot(picker, chosen, null, null, hasDeadline, deadline, r.panic(), fallback);
     }
 
     private void notePanic(Eligibility.Result r, int chosen) {

@@ -20,9 +20,17 @@ final class Snapshot {
     /** When a time-driven transition (an ejection ending, a slow-start step) is due; valid if {@link #hasDeadline}. */
     final long deadline;
     final boolean panic;
+    /** The UP backups while {@link #eligible} is primaries: for a pick that excludes every eligible member. */
+    final Member[] fallback;
 
     Snapshot(Picker picker, Member[] eligible, NoAvailableServerException.Reason reason, String detail,
              boolean hasDeadline, long deadline, boolean panic) {
+        this(picker, eligible, reason, detail, hasDeadline, deadline, panic, new Member[0]);
+    }
+
+    Snapshot(Picker picker, Member[] eligible, NoAvailableServerException.Reason reason, String detail,
+             boolean hasDeadline, long deadline, boolean panic, Member[] fallback) {
+        this.fallback = fallback;
         this.picker = picker;
         this.eligible = eligible;
         this.byId = new HashMap<>(eligible.length * 2);
