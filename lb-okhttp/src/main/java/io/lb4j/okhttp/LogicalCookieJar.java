@@ -110,8 +110,12 @@ final class LogicalCookieJar implements CookieJar {
     }
 
     private boolean isMember(HttpUrl url) {
-        Server s = server;
-        if (s != null && is(s, url)) {
+        return isMember(server, pool, url);
+    }
+
+    /** Whether {@code url} is {@code tryServer}'s address (checked first; may be null) or a current member's of {@code pool}. */
+    static boolean isMember(Server tryServer, Pool pool, HttpUrl url) {
+        if (tryServer != null && is(tryServer, url)) {
             return true;
         }
         for (Server m : pool.servers()) {

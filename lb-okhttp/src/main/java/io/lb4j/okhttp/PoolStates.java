@@ -29,7 +29,8 @@ final class PoolStates {
             byPool.put(p, pp);
             return pp;
         }, (p, hedging) -> {
-            Hedger h = new Hedger(p.name(), hedging, settings.hedgeCallFactory, settings.ticker);
+            Hedger h = new Hedger(p.name(), hedging, HedgeGuard.confine(settings.hedgeCallFactory,
+                    settings.cookieScope != null ? settings.cookieScope : CookieScope.forThisOkHttp()), settings.ticker);
             hedgers.add(h);
             return h;
         });
