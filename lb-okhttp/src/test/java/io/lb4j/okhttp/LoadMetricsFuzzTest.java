@@ -44,7 +44,7 @@ class LoadMetricsFuzzTest extends InterceptorTestBase {
             }
             return junk.toString();
         }
-        int pairs = kind == 1 ? 10_000 : 1 + r.nextInt(6);
+        int pairs = kind == 1 ? (r.nextInt(50) == 0 ? 10_000 : 65) : 1 + r.nextInt(6);
         boolean json = kind >= 7;
         StringBuilder sb = new StringBuilder(json ? "JSON {" : "TEXT ");
         for (int i = 0; i < pairs; i++) {
@@ -138,7 +138,7 @@ class LoadMetricsFuzzTest extends InterceptorTestBase {
     void aReportWhoseWeightOverflowsDoesNotFlattenTheReportedWeights() {
         // A58 weight = rps / utilization: 1e15 / 1e-300 is not a finite number. A finite (clamped) weight
         // keeps the schedule weighted (the overclaiming server gets at most 10x the mean, about 94% here);
-        // an infinite one made every scaled weight equal (a third each), whatever the others reported.
+        // an infinite one made every scaled weight equal (a third each, 33 of 100), whatever the others reported.
         List<Backend> backends = backends("a", "b", "c");
         Map<String, String> reports = Map.of("a", "TEXT cpu_utilization=1e-300, rps_fractional=1e15",
                 "b", "TEXT cpu_utilization=0.5, rps_fractional=100", "c", "TEXT cpu_utilization=0.5, rps_fractional=100");
@@ -150,17 +150,17 @@ class LoadMetricsFuzzTest extends InterceptorTestBase {
         LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder()
                 .pool("svc", pool, RouteOptions.custom().readLoadReports(true).build()).build();
         OkHttpClient client = Fixtures.client(lb, dns).build();
-        for (int i = 0; i < 32; i++) {
+        for (int i = 0; i < 9; i++) {
             outcome(client, Fixtures.get("http://svc/warm-up")); // every server reports at least once
         }
         assertThat(lb.rejectedLoadReports()).isZero();
         ticker.advance(Duration.ofSeconds(2)); // past the weight update period: the next picks use the reports
         backends.forEach(b -> b.hits.set(0));
 
-        for (int i = 0; i < 320; i++) {
+        for (int i = 0; i < 100; i++) {
             outcome(client, Fixtures.get("http://svc/x"));
         }
 
-        assertThat(backends.get(0).hits.get()).as("share of the server whose weight overflowed").isGreaterThan(250);
+        assertThat(backends.get(0).hits.get()).as("share of the server whose weight overflowed").isGreaterThan(75);
     }
 }
