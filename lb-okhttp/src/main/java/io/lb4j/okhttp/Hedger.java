@@ -344,7 +344,10 @@ final class Hedger {
             }
             Response late = response;
             if (late != null) {
-                late.close(); // idempotent; also run when the response lands after the drop
+                // idempotent; also run when the response lands after the drop. A body OkHttp cannot discard (a
+                // negative Content-Length) throws: nobody reads it, and it must not kill the dispatcher thread
+                // running this callback, nor reach the caller through win().
+                Balancer.discard(late);
             }
         }
 

@@ -108,6 +108,38 @@ class HostileRetriesTest extends InterceptorTestBase {
     }
 
     @Test
+    void aLosersLateResponseThatOkHttpCannotCloseKillsNoDispatcherThread() throws Exception {
+        HostileServer h = hostile((s, srv) -> {
+            srv.readRequest(s);
+            Thread.sleep(400); // answers after the hedge won
+            HostileServer.write(s, "HTTP/1.1 200 OK\r\nContent-Length: -7\r\n\r\n");
+            HostileServer.hang(s);
+        });
+        Backend good = backend("good");
+        pool = poolOf("svc", TestStrategies.first(), NO_PASSIVE, List.of(h.server("h"), good.server()));
+        OkHttpClient hedgeClient = new OkHttpClient.Builder().dns(dns).readTimeout(3, TimeUnit.SECONDS).build();
+        LoadBalancingInterceptor lb = LoadBalancingInterceptor.builder()
+                .pool("svc", pool, RouteOptions.custom().hedging(HedgingConfig.custom().delay(Duration.ofMillis(100))
+                        .budget(RetryBudgetConfig.custom().percentCanRetry(1.0).minRetriesPerSecond(0).build())
+                        .build()).build())
+                .hedgeCallFactory(hedgeClient).build();
+        OkHttpClient client = Fixtures.client(lb, dns).build();
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            assertThat(outcome(client, Fixtures.get("http://svc/x"))).isEqualTo("200 good");
+            Settled.leasesComplete(pool); // the loser's response came and was closed (or failed to close)
+            Thread.sleep(200); // a bounded grace for a dispatcher thread to die of what the callback threw
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+
+        assertThat(uncaught).as("exceptions that killed a thread").isEmpty();
+        assertThat(pool.stats("h").drops()).isEqualTo(1);
+    }
+
+    @Test
     void retryBudgetHoldsAgainstAFleetThatResetsEveryRequest() {
         List<HostileServer> fleet = new ArrayList<>();
         List<Server> servers = new ArrayList<>();
