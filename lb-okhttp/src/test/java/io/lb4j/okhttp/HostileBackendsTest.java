@@ -352,6 +352,39 @@ class HostileBackendsTest extends InterceptorTestBase {
     }
 
     @Test
+    void runtimeExceptionFromBelowReachesAnAsyncCallbackAsAnIOExceptionAndKillsNoThread() throws Exception {
+        HostileServer h = hostile((s, srv) -> {
+            srv.readRequest(s);
+            HostileServer.write(s, "HTTP/1.1 302 X\r\nLocation: /y\r\nContent-Length: -7\r\n\r\n");
+        });
+        OkHttpClient client = client(h, null, 1_000);
+        java.util.concurrent.CompletableFuture<Object> result = new java.util.concurrent.CompletableFuture<>();
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            client.newCall(get()).enqueue(new okhttp3.Callback() {
+                @Override
+                public void onFailure(okhttp3.Call call, IOException e) {
+                    result.complete(e);
+                }
+
+                @Override
+                public void onResponse(okhttp3.Call call, Response response) {
+                    response.close();
+                    result.complete(response.code());
+                }
+            });
+            assertThat(result.get(10, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+            Thread.sleep(200); // a bounded grace for the dispatcher thread to die of a rethrown exception
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+        }
+
+        assertThat(uncaught).as("exceptions that killed a dispatcher thread").isEmpty();
+    }
+
+    @Test
     void seededGarbageAnswersReachTheCallerOnlyAsResponsesOrIOExceptions() {
         Random random = new Random(20261129L);
         String[] openings = {"HTTP/1.1 200 OK\r\n", "HTTP/1.1 ", "HTTP/1.0 999 X\r\n", "HTTP/1.1 000 Z\r\n",

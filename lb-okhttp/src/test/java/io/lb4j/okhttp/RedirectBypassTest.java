@@ -100,6 +100,44 @@ class RedirectBypassTest extends InterceptorTestBase {
     }
 
     @Test
+    void redirectToAMemberOfAnotherLogicalHostsPoolIsRefused() {
+        Backend a = backend("a");
+        Backend other = backend("other");
+        a.handler = r -> redirect(302, "http://127.0.0.1:" + other.port() + "/x");
+        pool = pool("svc", TestStrategies.first(), NO_PASSIVE, List.of(a));
+        LoadBalancingPool otherPool = pool("other", TestStrategies.first(), NO_PASSIVE, List.of(other));
+        OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("svc", pool).pool("other", otherPool).build());
+
+        assertThat(outcome(client, Fixtures.get("http://svc/go"))).isInstanceOf(RedirectRefusedException.class);
+        assertThat(other.hits.get()).as("another logical host's member is outside this pool").isZero();
+    }
+
+    @Test
+    void refusedRedirectOfAnAsyncCallReachesOnFailureAsAnIOExceptionAndKillsNoThread() throws Exception {
+        Backend a = backend("a");
+        Backend outside = backend("outside");
+        a.handler = r -> redirect(302, "http://127.0.0.1:" + outside.port() + "/x");
+        OkHttpClient client = plain(List.of(a));
+        java.util.concurrent.CompletableFuture<Object> result = new java.util.concurrent.CompletableFuture<>();
+
+        client.newCall(Fixtures.get("http://svc/go")).enqueue(new okhttp3.Callback() {
+            @Override
+            public void onFailure(okhttp3.Call call, java.io.IOException e) {
+                result.complete(e);
+            }
+
+            @Override
+            public void onResponse(okhttp3.Call call, okhttp3.Response response) {
+                response.close();
+                result.complete(response.code());
+            }
+        });
+
+        assertThat(result.get(10, TimeUnit.SECONDS)).isInstanceOf(RedirectRefusedException.class);
+        assertThat(outside.hits.get()).isZero();
+    }
+
+    @Test
     void redirectLoopBetweenMembersEndsInAnIOExceptionAndABoundedNumberOfRequests() {
         Backend a = backend("a");
         Backend b = backend("b");
