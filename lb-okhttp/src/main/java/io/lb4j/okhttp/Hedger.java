@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.LongAdder;
  * interceptor), enqueued on its dispatcher, while the caller's thread waits: an application interceptor
  * cannot run two exchanges of one call at once, nor cancel one without cancelling the call. Hedged
  * exchanges therefore use the hedge client's cookie jar, timeouts and redirect settings, not the calling
- * client's, and do not set sticky cookies; a redirect out of the pool is refused before it is sent, as on
- * any route ({@link HedgeGuard}), and ends the exchange with a {@link RedirectRefusedException}.
+ * client's, and do not set sticky cookies; as on any route ({@link HedgeGuard}), their cookies are the logical
+ * host's, and a redirect out of the pool is refused before it is sent and ends the exchange with a
+ * {@link RedirectRefusedException}.
  *
  * <p>Thread-safety: one instance per route, shared by all calls; the budget and estimator are thread-safe
  * and each exchange's state is confined to it.
@@ -290,7 +291,7 @@ final class Hedger {
 
     private Try start(Lease lease, Request template, BlockingQueue<Try> done, Route route) throws IOException {
         Request request = RouteTable.rewrite(template, lease.server()).newBuilder()
-                .tag(HedgeGuard.Try.class, new HedgeGuard.Try(lease.server(), route.pool(), route.host())).build();
+                .tag(HedgeGuard.Try.class, new HedgeGuard.Try(lease.server(), route.pool(), route.host(), template.url())).build();
         Call call = factory.newCall(request);
         Try t = new Try(lease, call, ticker.read());
         call.enqueue(new Callback() {

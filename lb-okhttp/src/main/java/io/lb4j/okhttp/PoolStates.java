@@ -30,7 +30,8 @@ final class PoolStates {
             return pp;
         }, (p, hedging) -> {
             Hedger h = new Hedger(p.name(), hedging, HedgeGuard.confine(settings.hedgeCallFactory,
-                    settings.cookieScope != null ? settings.cookieScope : CookieScope.forThisOkHttp()), settings.ticker);
+                    settings.cookieScope != null ? settings.cookieScope : CookieScope.forThisOkHttp(), settings.stickyCookie),
+                    settings.ticker);
             hedgers.add(h);
             return h;
         });

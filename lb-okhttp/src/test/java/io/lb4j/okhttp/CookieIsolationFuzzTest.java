@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static io.lb4j.okhttp.Settled.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,6 +138,34 @@ class CookieIsolationFuzzTest extends InterceptorTestBase {
 
         assertThat(shared.requests).extracting(s -> s.header("Cookie"))
                 .containsExactly(null, null, "SESSION=alpha-secret");
+    }
+
+    @Test
+    void hedgedTriesStoreAMembersCookiesForTheLogicalHostOnly() {
+        Backend a = backend("a");
+        Backend a2 = backend("a2");
+        Backend b = backend("b");
+        Backend outside = backend("outside");
+        a.handler = r -> Reply.status(200).body("a").header("Set-Cookie", "SESSION=alpha-secret; Path=/").build();
+        a2.handler = a.handler;
+        // the README's advice: the hedge client is the same client's newBuilder() without the interceptor,
+        // so it shares the client's cookie jar
+        OkHttpClient hedgeClient = new OkHttpClient.Builder().dns(dns).cookieJar(jar).build();
+        RouteOptions hedged = RouteOptions.custom().hedging(HedgingConfig.custom().delay(java.time.Duration.ofSeconds(5))
+                .build()).build();
+        OkHttpClient client = client(LoadBalancingInterceptor.builder().pool("alpha", pool("alpha", a, a2), hedged)
+                .pool("beta", pool("beta", b), hedged).hedgeCallFactory(hedgeClient));
+
+        assertThat(outcome(client, Fixtures.get("http://alpha/login"))).isEqualTo("200 a");
+        assertThat(outcome(client, Fixtures.get("http://beta/x"))).isEqualTo("200 b");
+        assertThat(outcome(client, Fixtures.get("http://127.0.0.1:" + outside.port() + "/x"))).isEqualTo("200 outside");
+        outcome(client, Fixtures.get("http://alpha/again"));
+
+        assertThat(b.lastRequest().header("Cookie")).as("beta's member").isNull();
+        assertThat(outside.lastRequest().header("Cookie")).as("a server outside the pools").isNull();
+        assertThat(jar.cookies).extracting(Cookie::domain).containsExactly("alpha");
+        assertThat(Stream.concat(a.requests.stream(), a2.requests.stream()).map(s -> s.header("Cookie")))
+                .as("alpha's members share its session").contains("SESSION=alpha-secret");
     }
 
     @Test
