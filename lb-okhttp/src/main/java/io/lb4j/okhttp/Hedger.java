@@ -89,7 +89,6 @@ final class Hedger {
     /** One hedged exchange. The caller has checked that the request is idempotent and replayable. */
     Response exchange(Call outer, Request template, Route route, PickContext base, Lease first, RetryPolicy policy,
                       LoadMetricsHeader reports) throws IOException {
-        Pool pool = route.pool();
         expireDrains(ticker.read());
         budget.deposit();
         BlockingQueue<Try> done = new ArrayBlockingQueue<>(2);
@@ -291,7 +290,8 @@ final class Hedger {
 
     private Try start(Lease lease, Request template, BlockingQueue<Try> done, Route route) throws IOException {
         Request request = RouteTable.rewrite(template, lease.server()).newBuilder()
-                .tag(HedgeGuard.Try.class, new HedgeGuard.Try(lease.server(), route.pool(), route.host(), template.url())).build();
+                .tag(HedgeGuard.Try.class, new HedgeGuard.Try(lease.server(), route.pool(), route.host(), template.url()))
+                .build();
         Call call = factory.newCall(request);
         Try t = new Try(lease, call, ticker.read());
         call.enqueue(new Callback() {
