@@ -48,7 +48,11 @@ final class ReportedWeights {
         return states;
     }
 
-    /** The A58 weight of one report: 0 when it carries no qps or no utilization. */
+    /**
+     * The A58 weight of one report: 0 when it carries no qps or no utilization; at most
+     * {@link LoadReport#MAX_VALUE}, so that a report claiming a vanishing utilization (1e15 qps at 1e-300) gives a
+     * finite weight and the sum of every server's weight stays finite (an infinite one flattened the schedule).
+     */
     static double weightOf(LoadReport r, double errorUtilizationPenalty) {
         double utilization = r.utilization();
         double qps = r.rps();
@@ -56,7 +60,7 @@ final class ReportedWeights {
             return 0;
         }
         double penalty = r.eps() > 0 && errorUtilizationPenalty > 0 ? r.eps() / qps * errorUtilizationPenalty : 0;
-        return qps / (utilization + penalty);
+        return Math.min(qps / (utilization + penalty), LoadReport.MAX_VALUE);
     }
 
     /** The weights at {@code now}: A58 weights, the mean for servers without one, times the ramps; each &gt; 0. */

@@ -64,6 +64,12 @@ class ReportedLoadRoundRobinTest {
     }
 
     @Test
+    void aWeightThatWouldOverflowIsCappedAtTheLargestReportValue() {
+        LoadReport r = LoadReport.custom().cpuUtilization(1e-300).rps(1e15).build(); // 1e315: not a finite double
+        assertThat(ReportedLoadRoundRobin.weightOf(r, 1.0)).isEqualTo(LoadReport.MAX_VALUE);
+    }
+
+    @Test
     void duringTheBlackoutEveryServerGetsAnEqualShare() {
         List<Endpoint> endpoints = reporting(100, 200, 400);
         Picker picker = strategy.newPicker(endpoints);

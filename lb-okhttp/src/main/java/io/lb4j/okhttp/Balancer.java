@@ -13,6 +13,7 @@ import okhttp3.Response;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.ProtocolException;
 
 /**
  * One routed call of a {@link LoadBalancingInterceptor}, from the pick to the answer: the first server is
@@ -102,8 +103,15 @@ final class Balancer {
                 tries.failed(e);
                 lease = next;
                 continue;
-            } catch (Exception | Error e) {
-                // Also a checked exception OkHttp throws undeclared, e.g. InterruptedException while connecting.
+            } catch (Exception e) {
+                // A RuntimeException thrown below the interceptor while the try was in flight (e.g. OkHttp failing
+                // on a malformed response: a redirect whose Content-Length is negative), or a checked exception
+                // OkHttp throws undeclared (InterruptedException while connecting). Says nothing certain about
+                // the server; the caller gets an IOException, as OkHttp's contract has it (an async call's
+                // dispatcher thread would die of anything else).
+                lease.drop();
+                throw tries.withEarlier(unexpected(e, server, route));
+            } catch (Error e) {
                 lease.drop();
                 throw e;
             }
@@ -125,9 +133,41 @@ final class Balancer {
                 return sessions.stick(clientJar, request.url(), route.prefix(), pp.sticky(), stickyId,
                         server, response);
             }
-            response.close();
             tries.failed(bad != null ? bad : new BadStatusException(code, server.id()));
+            RuntimeException undiscardable = discard(response);
+            if (undiscardable != null) {
+                // OkHttp could not discard the body (e.g. a negative Content-Length): the call's exchange stays
+                // open, so this call can make no other try. The next server was picked but sent nothing.
+                next.drop();
+                ProtocolException malformed = new ProtocolException("HTTP " + code + " from server " + server.id()
+                        + " of logical host '" + route.host() + "' has a body that cannot be discarded (a malformed"
+                        + " response); not retried");
+                malformed.initCause(undiscardable);
+                throw tries.withEarlier(malformed);
+            }
             lease = next;
+        }
+    }
+
+    /** {@code e}, thrown below the interceptor during a try, as the IOException to give the caller. */
+    private static IOException unexpected(Exception e, Server server, Route route) {
+        String where = "server " + server.id() + " of logical host '" + route.host() + "'";
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt(); // keep the interrupt for the caller
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted while sending to " + where);
+            interrupted.initCause(e);
+            return interrupted;
+        }
+        return new IOException("try on " + where + " failed below the interceptor: " + e, e);
+    }
+
+    /** Closes a response the caller will not get; what OkHttp threw when it could not (a body it cannot discard). */
+    static RuntimeException discard(Response response) {
+        try {
+            response.close();
+            return null;
+        } catch (RuntimeException e) {
+            return e;
         }
     }
 

@@ -40,8 +40,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Both tries are separate calls of the interceptor's hedge {@link Call.Factory} (a client without this
  * interceptor), enqueued on its dispatcher, while the caller's thread waits: an application interceptor
  * cannot run two exchanges of one call at once, nor cancel one without cancelling the call. Hedged
- * exchanges therefore use the hedge client's cookie jar, timeouts and redirects, not the calling client's,
- * and do not set sticky cookies.
+ * exchanges therefore use the hedge client's cookie jar, timeouts and redirect settings, not the calling
+ * client's, and do not set sticky cookies; as on any route ({@link HedgeGuard}), their cookies are the logical
+ * host's, and a redirect out of the pool is refused before it is sent and ends the exchange with a
+ * {@link RedirectRefusedException}.
  *
  * <p>Thread-safety: one instance per route, shared by all calls; the budget and estimator are thread-safe
  * and each exchange's state is confined to it.
@@ -87,13 +89,12 @@ final class Hedger {
     /** One hedged exchange. The caller has checked that the request is idempotent and replayable. */
     Response exchange(Call outer, Request template, Route route, PickContext base, Lease first, RetryPolicy policy,
                       LoadMetricsHeader reports) throws IOException {
-        Pool pool = route.pool();
         expireDrains(ticker.read());
         budget.deposit();
         BlockingQueue<Try> done = new ArrayBlockingQueue<>(2);
         Try a;
         try {
-            a = start(first, template, done);
+            a = start(first, template, done, route);
         } catch (IOException | RuntimeException e) { // the server's host cannot be used: nothing was sent
             first.failure(e);
             throw e;
@@ -108,6 +109,7 @@ final class Hedger {
                 if (r.response != null) {
                     return win(r, null, a, policy, reports);
                 }
+                refuseIfRedirectRefused(r);
                 failure = r.failure;
                 first.failure(r.failure);
                 // A try that failed is a retry's business (a requeue after a connect failure), out of the
@@ -117,14 +119,14 @@ final class Hedger {
                 Lease next = policy.afterException(r.failure, false, true, outer, route, base, tries);
                 if (next != null) {
                     try {
-                        b = start(next, template, done);
+                        b = start(next, template, done, route);
                     } catch (IOException | RuntimeException e) {
                         next.failure(e);
                     }
                 }
             }
             if (b == null) {
-                b = hedge(first, template, pool, base, done);
+                b = hedge(first, template, route, base, done);
             }
             if (b != null) {
                 pending++;
@@ -135,6 +137,7 @@ final class Hedger {
                 if (r.response != null) {
                     return win(r, r == a ? b : a, a, policy, reports);
                 }
+                refuseIfRedirectRefused(r);
                 if (failure != null) {
                     r.failure.addSuppressed(failure);
                 }
@@ -151,8 +154,9 @@ final class Hedger {
         }
     }
 
-    private Try hedge(Lease first, Request template, Pool pool, PickContext base, BlockingQueue<Try> done)
+    private Try hedge(Lease first, Request template, Route route, PickContext base, BlockingQueue<Try> done)
             throws IOException {
+        Pool pool = route.pool();
         if (!budget.tryWithdraw()) {
             return null;
         }
@@ -164,7 +168,7 @@ final class Hedger {
             return null;
         }
         try {
-            Try t = start(second, template, done);
+            Try t = start(second, template, done, route);
             hedged.increment();
             return t;
         } catch (IOException | RuntimeException e) { // that server's host cannot be used: no hedge
@@ -202,6 +206,17 @@ final class Hedger {
             winner.lease.success();
         }
         return response;
+    }
+
+    /**
+     * A try whose server redirected outside the pool (refused before it was sent, {@link HedgeGuard}) ends the
+     * exchange, as on any route: its lease is a drop (the server answered; the client refused), and no other
+     * try is made. The caller's catch abandons both tries, which drops their leases.
+     */
+    private static void refuseIfRedirectRefused(Try r) throws RedirectRefusedException {
+        if (r.failure instanceof RedirectRefusedException refused) {
+            throw refused;
+        }
     }
 
     /** Cancels a try that lost or is no longer wanted, and drops its lease. */
@@ -273,8 +288,11 @@ final class Hedger {
         }
     }
 
-    private Try start(Lease lease, Request template, BlockingQueue<Try> done) throws IOException {
-        Call call = factory.newCall(RouteTable.rewrite(template, lease.server()));
+    private Try start(Lease lease, Request template, BlockingQueue<Try> done, Route route) throws IOException {
+        Request request = RouteTable.rewrite(template, lease.server()).newBuilder()
+                .tag(HedgeGuard.Try.class, new HedgeGuard.Try(lease.server(), route.pool(), route.host(), template.url()))
+                .build();
+        Call call = factory.newCall(request);
         Try t = new Try(lease, call, ticker.read());
         call.enqueue(new Callback() {
             @Override
@@ -327,7 +345,10 @@ final class Hedger {
             }
             Response late = response;
             if (late != null) {
-                late.close(); // idempotent; also run when the response lands after the drop
+                // idempotent; also run when the response lands after the drop. A body OkHttp cannot discard (a
+                // negative Content-Length) throws: nobody reads it, and it must not kill the dispatcher thread
+                // running this callback, nor reach the caller through win().
+                Balancer.discard(late);
             }
         }
 

@@ -56,7 +56,8 @@ import java.util.Set;
  *       {@link LoadBalancingInterceptorBuilder#failureStatuses} (default 500, 502–599), or when the client's
  *       {@code callTimeout} expired while the server had the try (never retried); drop when the call was
  *       cancelled, the thread interrupted, a redirect refused, or something other than an I/O error was
- *       thrown.</li>
+ *       thrown below the interceptor (the caller then gets it as the cause of an {@link IOException}: an
+ *       OkHttp caller sees IOExceptions only).</li>
  *   <li><b>Requeue</b> a try that never reached a server (connection refused, connect timeout, no route,
  *       unknown host, TLS handshake) on another server, for any method, up to
  *       {@link LoadBalancingInterceptorBuilder#maxRequeues} per call and within the pool's requeue budget

@@ -63,7 +63,10 @@ public final class LoadBalancingInterceptorBuilder {
     /**
      * The client that sends the tries of hedged requests, required when a route hedges: typically the
      * same client's {@code newBuilder()} <em>without</em> this interceptor (sharing its connection pool
-     * and dispatcher). Hedged tries use its cookie jar, timeouts and redirect settings, and are enqueued on
+     * and dispatcher). Hedged tries use its cookie jar, timeouts and redirect settings (for an
+     * {@code OkHttpClient}, scoped as on any route: cookies are the logical host's, and redirects out of the pool
+     * are refused before they are sent; another {@code Call.Factory} must neither follow them nor keep cookies),
+     * and are enqueued on
      * its {@code Dispatcher}, whose limits (by default 64 calls, 5 per host) then bound the hedged calls in
      * flight: raise them above the number of concurrent callers.
      */

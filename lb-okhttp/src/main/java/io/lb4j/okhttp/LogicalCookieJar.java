@@ -25,7 +25,8 @@ import java.util.List;
  *       host, so every member shares the session; a cookie with a {@code Domain} is kept, host-only for the
  *       logical host, only when that domain domain-matches the logical host, as a browser would require;
  *       any other (e.g. {@code Domain=} the member's own network domain) is dropped, so nothing a member
- *       sets is ever stored where the client would send it to hosts outside the pool.</li>
+ *       sets is ever stored where the client would send it to hosts outside the pool. A cookie named like
+ *       lb4j's sticky cookie is dropped too (HAProxy {@code indirect}): no member can overwrite it.</li>
  *   <li><b>Anything else</b>: a request OkHttp is about to send below the interceptor to a host that is
  *       not a member (a redirect from a member to another host, or to the logical URL itself, which only
  *       the interceptor can balance) is refused before it is sent: {@link #loadForRequest} throws
@@ -92,7 +93,11 @@ final class LogicalCookieJar implements CookieJar {
         }
         List<Cookie> forLogical = new ArrayList<>(cookies.size());
         for (Cookie c : cookies) {
-            if (c.hostOnly() || domainMatch(logical.host(), c.domain())) {
+            if (c.name().equals(sticky)) {
+                // HAProxy "insert indirect": a server's own cookie of that name is removed, so that no member can
+                // overwrite (and so end or redirect) the client's stickiness
+                log.debug("dropped cookie '{}' of a server of pool '{}': lb4j's sticky cookie", c.name(), pool.name());
+            } else if (c.hostOnly() || domainMatch(logical.host(), c.domain())) {
                 forLogical.add(OkHttpSupport.copy(c).hostOnlyDomain(logical.host()).build());
             } else {
                 log.debug("dropped cookie '{}' of a server of pool '{}': Domain={} does not match logical host {}",
@@ -110,8 +115,12 @@ final class LogicalCookieJar implements CookieJar {
     }
 
     private boolean isMember(HttpUrl url) {
-        Server s = server;
-        if (s != null && is(s, url)) {
+        return isMember(server, pool, url);
+    }
+
+    /** Whether {@code url} is {@code tryServer}'s address (checked first; may be null) or a current member's of {@code pool}. */
+    static boolean isMember(Server tryServer, Pool pool, HttpUrl url) {
+        if (tryServer != null && is(tryServer, url)) {
             return true;
         }
         for (Server m : pool.servers()) {

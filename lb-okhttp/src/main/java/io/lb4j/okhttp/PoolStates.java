@@ -29,7 +29,9 @@ final class PoolStates {
             byPool.put(p, pp);
             return pp;
         }, (p, hedging) -> {
-            Hedger h = new Hedger(p.name(), hedging, settings.hedgeCallFactory, settings.ticker);
+            Hedger h = new Hedger(p.name(), hedging, HedgeGuard.confine(settings.hedgeCallFactory,
+                    settings.cookieScope != null ? settings.cookieScope : CookieScope.forThisOkHttp(), settings.stickyCookie),
+                    settings.ticker);
             hedgers.add(h);
             return h;
         });

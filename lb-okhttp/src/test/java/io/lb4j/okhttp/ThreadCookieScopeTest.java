@@ -225,7 +225,8 @@ class ThreadCookieScopeTest extends InterceptorTestBase {
                 .cookieJar(installed).build();
         OkHttpClient bare = new OkHttpClient.Builder().dns(dns).cookieJar(installed).build(); // the same jar
 
-        assertThatThrownBy(() -> throwing.newCall(get("http://orders/x")).execute()).hasMessage("boom below the balancer");
+        assertThatThrownBy(() -> throwing.newCall(get("http://orders/x")).execute()).isInstanceOf(java.io.IOException.class)
+                .hasRootCauseMessage("boom below the balancer"); // the caller gets IOExceptions only
         assertThat(call(bare, get(outsideUrl))).isEqualTo("200 none"); // not refused: no scope left behind
         assertThatThrownBy(() -> refusing.newCall(get("http://orders/x")).execute()).isInstanceOf(ConnectException.class);
         assertThat(call(bare, get(outsideUrl))).isEqualTo("200 OUT=1");
