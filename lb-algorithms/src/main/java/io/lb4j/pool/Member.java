@@ -122,7 +122,7 @@ final class Member extends MemberPadAfter implements Endpoint {
     /** Where a request of stripe {@code stripe} counts: this member, or its stripe when it is striped. */
     MemberHot hot(int stripe) {
         MemberHot[] s = stripes;
-        if (s == null) {
+        if (s == null || stripe == 0) {
             return this;
         }
         int i = stripe & (s.length - 1);
