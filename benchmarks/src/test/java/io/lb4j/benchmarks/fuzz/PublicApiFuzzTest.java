@@ -209,12 +209,19 @@ class PublicApiFuzzTest {
         }
         List<Class<?>> out = new ArrayList<>();
         for (Path root : roots) {
-            List<Path> files;
-            try (Stream<Path> s = Files.walk(root)) {
-                files = s.filter(p -> p.toString().endsWith(".class")).sorted().collect(Collectors.toList());
+            List<String> names = new ArrayList<>();
+            if (Files.isDirectory(root)) { // target/classes, when run without packaging
+                try (Stream<Path> s = Files.walk(root)) {
+                    s.filter(p -> p.toString().endsWith(".class")).forEach(p -> names.add(root.relativize(p).toString()));
+                }
+            } else { // the module's jar, in a reactor build that packaged it
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(root.toFile())) {
+                    jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")).forEach(names::add);
+                }
             }
-            for (Path f : files) {
-                String name = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+            names.sort(null);
+            for (String file : names) {
+                String name = file.replace('/', '.').replace('\\', '.').replaceAll("\\.class$", "");
                 String pkg = name.substring(0, Math.max(0, name.lastIndexOf('.')));
                 if (!PACKAGES.contains(pkg) || name.contains("$") && !name.endsWith("$Builder")) {
                     continue;
