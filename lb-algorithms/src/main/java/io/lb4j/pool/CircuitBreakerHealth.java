@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * without it run with resilience4j absent.
  *
  * <p>An OPEN breaker whose last recorded error could not connect (connection refused, no route) is a
- * <em>hard</em> ejection, out whatever the max-ejection cap; otherwise it is an outlier ejection.
+ * <em>hard</em> ejection, out whatever the max-ejection cap; otherwise it is an outlier ejection, which
+ * becomes hard if a later call (the cap may keep the server in rotation) cannot connect.
  *
  * <p>Immutable and thread-safe; build with {@link #of(CircuitBreakerConfig)}.
  */
@@ -72,11 +73,13 @@ public final class CircuitBreakerHealth extends PassiveHealth {
         private volatile String reason = "circuit breaker CLOSED";
 
         private final Member member;
+        private final Listener listener;
 
         Tracker(CircuitBreaker breaker, Member member, PoolContext pool, Listener listener) {
             this.breaker = breaker;
             this.member = member;
             this.pool = pool;
+            this.listener = listener;
             breaker.getEventPublisher().onStateTransition(e -> onTransition(e, listener));
         }
 
@@ -107,7 +110,17 @@ public final class CircuitBreakerHealth extends PassiveHealth {
 
         @Override
         public void onFailure(Throwable cause, long latencyNanos, long now) {
-            lastErrorHard = Failures.isConnectFailure(cause);
+            boolean hard = Failures.isConnectFailure(cause);
+            lastErrorHard = hard;
+            if (hard && !openedHard && open()) {
+                // an outlier the ejection cap kept in rotation (or a call in flight when it opened) that now
+                // cannot be connected to is down: out whatever the cap, until the breaker closes
+                openedHard = true;
+                reason = "cannot connect after its circuit breaker opened as an outlier" + " (" + cause + ")";
+                if (!pool.rebuilding()) {
+                    listener.changed(reason);
+                }
+            }
             breaker.onError(latencyNanos, TimeUnit.NANOSECONDS, cause != null ? cause : new ServerFailure());
         }
 

@@ -53,4 +53,44 @@ class BreakerHardnessTest {
         p.setWeight("c", 2); // any republish
         assertThat(p.eligible()).extracting(e -> e.server().id()).containsExactly("c");
     }
+
+    /**
+     * Two servers whose breakers open on resets (outliers): the 50% cap keeps the second in rotation. When its
+     * next call cannot connect, it is down, so it is out whatever the cap, as with nginx passive health.
+     */
+    @Test
+    void anOutlierBreakerHeldBackByTheCapIsOutAtItsFirstRefusedConnection() {
+        ManualTicker ticker = new ManualTicker();
+        CircuitBreakerConfig cb = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(2).minimumNumberOfCalls(2).failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(30)).build();
+        LoadBalancingPool p = pool(ticker, PoolConfig.custom().passiveHealth(CircuitBreakerHealth.of(cb)).build(),
+                server("a"), server("b"), server("c")).build();
+        for (String id : List.of("a", "a", "b", "b")) {
+            failNextCallOn(p, id, new IOException("Connection reset"));
+        }
+        assertThat(p.eligible()).extracting(e -> e.server().id()).as("the cap holds one outlier back")
+                .hasSize(2).contains("c");
+        String heldBack = p.eligible().stream().map(e -> e.server().id()).filter(id -> !id.equals("c"))
+                .findFirst().orElseThrow();
+
+        failNextCallOn(p, heldBack, new ConnectException("Connection refused"));
+
+        assertThat(p.eligible()).extracting(e -> e.server().id()).containsExactly("c");
+        assertThat(p.state(heldBack)).isEqualTo(io.lb4j.api.HealthState.EJECTED);
+    }
+
+    /** Completes picks with success until one lands on {@code id}, which fails with {@code cause}. */
+    private static void failNextCallOn(LoadBalancingPool pool, String id, Exception cause) {
+        for (int guard = 0; guard < 1000; guard++) {
+            Lease lease = pool.acquire();
+            if (lease.server().id().equals(id)) {
+                lease.failure(cause);
+                return;
+            }
+            lease.success(1_000_000L);
+        }
+        throw new AssertionError("no pick landed on " + id);
+    }
 }
