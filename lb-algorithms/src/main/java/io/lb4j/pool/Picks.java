@@ -88,35 +88,17 @@ final class Picks {
                 }
             }
             if (m == null) {
-                Member best = null;
-                boolean bestPermit = false;
-                for (Member q : s.eligible) {
-                    if (ctx.excludedIds().contains(q.id())) {
-                        continue;
-                    }
-                    if (best == null || q.inFlight() * best.weight < best.inFlight() * q.weight) {
-                        boolean gated = q.gated;
-                        if (!gated || q.passive.tryAcquirePermission()) {
-                            if (bestPermit) {
-                                best.passive.releasePermission();
-                            }
-                            best = q;
-                            bestPermit = gated;
-                        }
-                    }
+                Object least = leastLoaded(s.eligible, ctx);
+                if (least == null) {
+                    least = leastLoaded(s.fallback, ctx); // nginx: a request that tried every primary goes on to the backups
                 }
-                if (best == null) {
-                    Object backup = backup(s, ctx); // nginx: a request that tried every primary goes on to the backups
-                    if (backup == null) {
-                        throw new NoAvailableServerException(pool.name(), NoAvailableServerException.Reason.ALL_EXCLUDED,
-                                "all " + (s.eligible.length + s.fallback.length) + " available servers were excluded "
-                                        + ctx.excludedIds() + " or are half-open with no trial call left");
-                    }
-                    bestPermit = !(backup instanceof Member);
-                    best = bestPermit ? ((Member.Trial) backup).member : (Member) backup;
+                if (least == null) {
+                    throw new NoAvailableServerException(pool.name(), NoAvailableServerException.Reason.ALL_EXCLUDED,
+                            "all " + (s.eligible.length + s.fallback.length) + " available servers were excluded "
+                                    + ctx.excludedIds() + " or are half-open with no trial call left");
                 }
-                m = best;
-                permitted = bestPermit;
+                permitted = !(least instanceof Member);
+                m = permitted ? ((Member.Trial) least).member : (Member) least;
             }
             m.hot(stripe).incrementInFlight();
             if (!m.draining) { // a pick that read the snapshot before a drain's publish must not slip through it
@@ -142,13 +124,14 @@ final class Picks {
     }
 
     /**
-     * The least loaded UP backup that {@code ctx} does not exclude, for a pick that excluded every eligible
-     * primary: the member, or its {@link Member#trial} token when its trial permit was taken; null if none.
+     * The least loaded of {@code members} (in flight per weight) that {@code ctx} does not exclude and that can
+     * take a call: the member, or its {@link Member#trial} token when its trial permit was taken; null if none.
+     * Used when the strategy's picks were all excluded: over the eligible members, then over the UP backups.
      */
-    private static Object backup(Snapshot s, PickContext ctx) {
+    private static Object leastLoaded(Member[] members, PickContext ctx) {
         Member best = null;
         boolean bestPermit = false;
-        for (Member q : s.fallback) {
+        for (Member q : members) {
             if (ctx.excludedIds().contains(q.id())) {
                 continue;
             }
