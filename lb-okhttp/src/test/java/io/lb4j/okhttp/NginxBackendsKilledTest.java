@@ -118,6 +118,43 @@ class NginxBackendsKilledTest extends NginxTestBase {
         assertThat(after.get("c") - before.get("c")).isGreaterThanOrEqualTo(500);
     }
 
+    /**
+     * The same with resilience4j circuit breakers as passive health and the default 50% ejection cap: the
+     * requests in flight when nginx dies end with resets (outliers, which the cap may hold back), the next
+     * ones are refused, and a server that refuses connections is out whatever the cap.
+     */
+    @Test
+    void twoKilledAtOnceWithCircuitBreakersEveryGetSucceedsOnTheThird() throws IOException {
+        NginxBackend a = nginx("a");
+        NginxBackend b = nginx("b");
+        NginxBackend c = nginx("c");
+        io.github.resilience4j.circuitbreaker.CircuitBreakerConfig cb = io.github.resilience4j.circuitbreaker
+                .CircuitBreakerConfig.custom().slidingWindowType(io.github.resilience4j.circuitbreaker
+                        .CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(4).minimumNumberOfCalls(2).failureRateThreshold(50)
+                .waitDurationInOpenState(java.time.Duration.ofMinutes(5)).build();
+        LoadBalancingPool pool = track(LoadBalancingPool.builder("svc").strategy(new RoundRobin()).ticker(ticker)
+                .config(io.lb4j.pool.PoolConfig.custom().passiveHealth(io.lb4j.pool.CircuitBreakerHealth.of(cb))
+                        .build())
+                .servers(List.of(a, b, c).stream().map(NginxBackend::server).toList()).build());
+        Traffic traffic = traffic(client(pool), URL, CALLERS);
+        traffic.awaitMore(300);
+
+        NginxBackend.kill9All(List.of(a, b));
+        awaitState(pool, a, HealthState.EJECTED);
+        awaitState(pool, b, HealthState.EJECTED);
+        traffic.awaitMore(50);
+        Map<String, Integer> before = traffic.answers();
+        traffic.awaitMore(500);
+        Map<String, Integer> after = traffic.stop();
+
+        assertThat(traffic.failures).isEmpty();
+        assertThat(after.get("a")).isEqualTo(before.get("a"));
+        assertThat(after.get("b")).isEqualTo(before.get("b"));
+        assertThat(after.get("c") - before.get("c")).isGreaterThanOrEqualTo(500);
+        assertThat(pool.eligible()).extracting(e -> e.server().id()).containsExactly(c.server().id());
+    }
+
     @Test
     void masterKilledAloneItsOrphanedWorkerGoesOnServingAndStaysUp() throws IOException {
         NginxBackend a = nginx("a");
