@@ -1,15 +1,10 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.Server;
-import io.lb4j.pool.LoadBalancingPool;
-import io.lb4j.pool.PassiveHealth;
-import io.lb4j.pool.PoolConfig;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,29 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * passive health off so that it stays first). Every scenario ends {@link Settled}: all leases complete, no
  * thread left behind, only IOExceptions reach the caller.
  */
-class HostileBackendsTest extends InterceptorTestBase {
-    private static final PoolConfig NO_PASSIVE = PoolConfig.custom().passiveHealth(PassiveHealth.disabled()).build();
-    private static final MediaType TEXT = MediaType.get("text/plain");
-
-    private final Settled settled = new Settled();
-    private final List<HostileServer> hostiles = new ArrayList<>();
-    private LoadBalancingPool pool;
-
-    @AfterEach
-    void everyLeaseCompletedAndNoThreadLeft() throws Exception {
-        if (pool != null) {
-            Settled.leasesComplete(pool);
-        }
-        hostiles.forEach(HostileServer::close);
-        settled.noThreadLeftBehind();
-    }
-
-    private HostileServer hostile(HostileServer.Behaviour behaviour) {
-        HostileServer h = HostileServer.start(behaviour);
-        hostiles.add(h);
-        return h;
-    }
-
+class HostileBackendsTest extends HostileTestBase {
     /** Pool "svc" of the hostile server "h" (picked first) and the good backend "good". */
     private OkHttpClient client(HostileServer h, Backend good, long readTimeoutMillis) {
         List<Server> servers = new ArrayList<>();

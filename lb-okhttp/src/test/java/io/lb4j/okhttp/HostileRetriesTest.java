@@ -1,10 +1,6 @@
 package io.lb4j.okhttp;
 
 import io.lb4j.api.Server;
-import io.lb4j.pool.LoadBalancingPool;
-import io.lb4j.pool.PassiveHealth;
-import io.lb4j.pool.PoolConfig;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -26,29 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its answer and then stalls, a fleet that resets every request. The retry budget must hold, a
  * non-idempotent body must reach one server only, and every lease (the hedge's loser too) must end.
  */
-class HostileRetriesTest extends InterceptorTestBase {
-    private static final PoolConfig NO_PASSIVE = PoolConfig.custom().passiveHealth(PassiveHealth.disabled()).build();
-    private static final MediaType TEXT = MediaType.get("text/plain");
-
-    private final Settled settled = new Settled();
-    private final List<HostileServer> hostiles = new ArrayList<>();
-    private LoadBalancingPool pool;
-
-    @AfterEach
-    void everyLeaseCompletedAndNoThreadLeft() throws Exception {
-        if (pool != null) {
-            Settled.leasesComplete(pool);
-        }
-        hostiles.forEach(HostileServer::close);
-        settled.noThreadLeftBehind();
-    }
-
-    private HostileServer hostile(HostileServer.Behaviour behaviour) {
-        HostileServer h = HostileServer.start(behaviour);
-        hostiles.add(h);
-        return h;
-    }
-
+class HostileRetriesTest extends HostileTestBase {
     /** Sends the first byte of a status line, then nothing. */
     private static final HostileServer.Behaviour FIRST_BYTE_THEN_STALL = (s, srv) -> {
         srv.readRequest(s);
