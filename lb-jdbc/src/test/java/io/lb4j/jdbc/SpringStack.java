@@ -99,4 +99,18 @@ final class SpringStack {
         closer.accept(ds);
         return ds;
     }
+
+    /** Requires a healthy cluster and returns a suffix for names no other test uses. */
+    static String uniqueSuffix() throws Exception {
+        Cluster.require();
+        Cluster.awaitHealthyReplication();
+        return java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    /** Creates {@code table (id, v, server_id)} on the primary and waits until both replicas have it. */
+    static void createItemsTable(String table) throws Exception {
+        Cluster.execute(Cluster.PRIMARY_PORT, "CREATE TABLE " + table
+                + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL, server_id INT NOT NULL) ENGINE=InnoDB");
+        Cluster.awaitReplicasInSync();
+    }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,14 +57,10 @@ class SpringTransactionsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Cluster.require();
-        Cluster.awaitHealthyReplication();
-        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String suffix = SpringStack.uniqueSuffix();
         table = "spring_tx_" + suffix;
         name = "spring-" + suffix;
-        Cluster.execute(PRIMARY_PORT, "CREATE TABLE " + table
-                + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL, server_id INT NOT NULL) ENGINE=InnoDB");
-        Cluster.awaitReplicasInSync();
+        SpringStack.createItemsTable(table);
     }
 
     @AfterEach

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static io.lb4j.jdbc.Cluster.HOST;
 import static io.lb4j.jdbc.Cluster.PRIMARY_ID;
@@ -45,14 +44,10 @@ class SpringUnderKillTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Cluster.require();
-        Cluster.awaitHealthyReplication();
-        String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String suffix = SpringStack.uniqueSuffix();
         table = "spring_kill_" + suffix;
         name = "kill-" + suffix;
-        Cluster.execute(PRIMARY_PORT, "CREATE TABLE " + table
-                + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64) NOT NULL, server_id INT NOT NULL) ENGINE=InnoDB");
-        Cluster.awaitReplicasInSync();
+        SpringStack.createItemsTable(table);
     }
 
     @AfterEach
